@@ -1,0 +1,202 @@
+//===- PyProjectReader.cpp - pyproject.toml to IR, and project loading ----===//
+//
+// Part of lambda-opt, under the Apache License v2.0.
+//
+//===----------------------------------------------------------------------===//
+//
+// Reads the parts of pyproject.toml that decide what gets installed:
+// [project] (PEP 621), [dependency-groups] (PEP 735) and [tool.uv]. The
+// document stays alive with the Project so that [tool.lambda-opt] can be
+// read by the passes that own its keys.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Reader.h"
+#include "lambda-opt/FrontEnd/FrontEnd.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+using namespace llvm;
+using namespace lambdaopt;
+using namespace lambdaopt::frontend;
+
+static void readConflictSets(Reader &R, const toml::Value &A,
+                             std::vector<ConflictSet> &Out) {
+  for (const toml::Value *Set : A.getElements()) {
+    if (!Set->isArray())
+      return R.wrongElementType("conflicts", *Set, "an array");
+    ConflictSet CS;
+    for (const toml::Value *Item : Set->getElements()) {
+      if (!Item->isTable())
+        return R.wrongElementType("conflicts", *Item, "a table");
+      ConflictItem CI;
+      CI.Range = Item->getRange();
+      R.getString(*Item, "package", "conflict item", false, CI.Package);
+      R.getString(*Item, "extra", "conflict item", false, CI.Extra);
+      R.getString(*Item, "group", "conflict item", false, CI.Group);
+      CS.push_back(CI);
+    }
+    Out.push_back(std::move(CS));
+  }
+}
+
+static void readProjectTable(Reader &R, const toml::Value &T, PyProject &M) {
+  M.HasProjectTable = true;
+  R.getLocated(T, "name", "[project]", true, M.Name);
+  R.getLocated(T, "version", "[project]", false, M.Version);
+  R.getLocated(T, "requires-python", "[project]", false, M.RequiresPython);
+  R.getStrings(T, "dependencies", "[project]", M.Dependencies);
+  const toml::Value *O =
+      R.getTable(T, "optional-dependencies", "[project]");
+  if (!O)
+    return;
+  for (const toml::Entry &E : O->getEntries()) {
+    std::vector<RequirementString> &Reqs = M.OptionalDependencies[E.Key];
+    R.getStrings(*O, E.Key, "[project.optional-dependencies]", Reqs);
+  }
+}
+
+static void readDependencyGroups(Reader &R, const toml::Value &T,
+                                 PyProject &M) {
+  M.DependencyGroupsRange = T.getRange();
+  for (const toml::Entry &E : T.getEntries()) {
+    if (!E.Val->isArray())
+      return R.wrongType(E, "an array");
+    std::vector<GroupEntry> &Entries = M.DependencyGroups[E.Key];
+    for (const toml::Value *V : E.Val->getElements()) {
+      GroupEntry G;
+      G.Range = V->getRange();
+      if (V->isString()) {
+        G.Requirement = V->getString();
+      } else if (V->isTable()) {
+        R.getString(*V, "include-group", "a dependency group entry", true,
+                    G.IncludeGroup);
+      } else {
+        return R.wrongElementType(E.Key, *V,
+                                  "a string or an {include-group} table");
+      }
+      Entries.push_back(G);
+    }
+  }
+}
+
+static void readToolUv(Reader &R, const toml::Value &T, PyProject &M) {
+  PyProject::UvTable &U = M.Uv;
+  U.Present = true;
+  U.Range = T.getRange();
+  R.getBool(T, "package", "[tool.uv]", U.Package);
+  if (const toml::Entry *E = T.findEntry("default-groups")) {
+    if (E->Val->isString() && E->Val->getString() == "all") {
+      U.DefaultGroupsAll = true;
+    } else if (E->Val->isArray()) {
+      U.DefaultGroups.emplace();
+      R.getStrings(T, "default-groups", "[tool.uv]", *U.DefaultGroups);
+    } else {
+      R.wrongType(*E, "an array of group names or \"all\"");
+    }
+  }
+  R.getStrings(T, "dev-dependencies", "[tool.uv]", U.DevDependencies);
+  if (const toml::Value *W = R.getTable(T, "workspace", "[tool.uv]")) {
+    R.getStrings(*W, "members", "[tool.uv.workspace]", U.WorkspaceMembers);
+    R.getStrings(*W, "exclude", "[tool.uv.workspace]", U.WorkspaceExclude);
+  }
+  if (const toml::Value *S = R.getTable(T, "sources", "[tool.uv]"))
+    for (const toml::Entry &E : S->getEntries())
+      U.Sources.push_back({E.Key, E.Val});
+  // environments and required-environments: a string or a list of them.
+  auto Markers = [&](StringRef Key, std::vector<LocatedString> &Out) {
+    const toml::Entry *E = T.findEntry(Key);
+    if (!E)
+      return;
+    if (E->Val->isString())
+      Out.push_back({E->Val->getString(), E->Val->getRange()});
+    else
+      R.getStrings(T, Key, "[tool.uv]", Out);
+  };
+  Markers("environments", U.Environments);
+  Markers("required-environments", U.RequiredEnvironments);
+  if (const toml::Value *C = R.getArray(T, "conflicts", "[tool.uv]"))
+    readConflictSets(R, *C, U.Conflicts);
+}
+
+Error lambdaopt::parsePyProject(Project &P,
+                                std::unique_ptr<MemoryBuffer> Buffer) {
+  StringRef Text = Buffer->getBuffer();
+  P.PyProjectBufferID =
+      P.getSourceMgr().AddNewSourceBuffer(std::move(Buffer), SMLoc());
+  auto Doc = std::make_unique<toml::Document>();
+  toml::Parser Parser;
+  if (Error E = Parser.parse(Text, *Doc))
+    return E;
+  PyProject &M = P.Metadata;
+  M.Present = true;
+  Reader R(Text, P.getAllocator(), "pyproject.toml");
+  const toml::Value &Root = *Doc->getRoot();
+  if (const toml::Value *T = R.getTable(Root, "project", "pyproject.toml"))
+    readProjectTable(R, *T, M);
+  if (const toml::Value *T =
+          R.getTable(Root, "dependency-groups", "pyproject.toml"))
+    readDependencyGroups(R, *T, M);
+  if (const toml::Value *Tool = R.getTable(Root, "tool", "pyproject.toml")) {
+    if (const toml::Value *Uv = R.getTable(*Tool, "uv", "[tool]"))
+      readToolUv(R, *Uv, M);
+    if (const toml::Value *LO = R.getTable(*Tool, "lambda-opt", "[tool]"))
+      M.LambdaOpt = LO;
+  }
+  // Strings of this document may live in its arena: keep it with the IR.
+  P.adoptDocument(std::move(Doc));
+  return R.takeError();
+}
+
+/// Reads \p Path, turning I/O failures into a message that names the file.
+static Expected<std::unique_ptr<MemoryBuffer>> readFile(const Twine &Path) {
+  auto BufOrErr = MemoryBuffer::getFile(Path, /*IsText=*/false,
+                                        /*RequiresNullTerminator=*/false);
+  if (!BufOrErr)
+    return createStringError(BufOrErr.getError(), "cannot read '%s': %s",
+                             Path.str().c_str(),
+                             BufOrErr.getError().message().c_str());
+  return std::move(*BufOrErr);
+}
+
+Error lambdaopt::loadProject(Project &P, StringRef PathOrDir,
+                             const LoadOptions &Opts) {
+  SmallString<256> LockPath(PathOrDir.empty() ? "." : PathOrDir);
+  if (sys::fs::is_directory(LockPath))
+    sys::path::append(LockPath, "uv.lock");
+  if (!sys::fs::exists(LockPath)) {
+    if (sys::path::filename(LockPath) == "uv.lock")
+      return createStringError(
+          std::errc::no_such_file_or_directory,
+          "no uv.lock in '%s'; run `uv lock` first, or pass the project "
+          "directory or the path of its uv.lock",
+          sys::path::parent_path(LockPath).empty()
+              ? "."
+              : sys::path::parent_path(LockPath).str().c_str());
+    return createStringError(std::errc::no_such_file_or_directory,
+                             "'%s' does not exist", LockPath.c_str());
+  }
+  P.LockPath = std::string(LockPath);
+  StringRef Dir = sys::path::parent_path(LockPath);
+  P.RootDir = Dir.empty() ? "." : Dir.str();
+
+  auto LockBuf = readFile(LockPath);
+  if (!LockBuf)
+    return LockBuf.takeError();
+  // Name the buffer as the user would: the path as given.
+  if (Error E = parseLock(P, std::move(*LockBuf), Opts))
+    return E;
+
+  if (!Opts.ReadPyProject)
+    return Error::success();
+  SmallString<256> PyPath(P.RootDir);
+  sys::path::append(PyPath, "pyproject.toml");
+  if (!sys::fs::exists(PyPath))
+    return Error::success();
+  auto PyBuf = readFile(PyPath);
+  if (!PyBuf)
+    return PyBuf.takeError();
+  P.PyProjectPath = std::string(PyPath);
+  return parsePyProject(P, std::move(*PyBuf));
+}

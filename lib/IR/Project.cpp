@@ -1,0 +1,88 @@
+//===- Project.cpp - The lambda-opt IR ------------------------------------===//
+//
+// Part of lambda-opt, under the Apache License v2.0.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lambda-opt/IR/Project.h"
+#include "lambda-opt/TOML/TOML.h"
+
+using namespace llvm;
+using namespace lambdaopt;
+
+StringRef lambdaopt::getSourceKindName(SourceKind K) {
+  switch (K) {
+  case SourceKind::Registry:
+    return "registry";
+  case SourceKind::Git:
+    return "git";
+  case SourceKind::URL:
+    return "url";
+  case SourceKind::Path:
+    return "path";
+  case SourceKind::Directory:
+    return "directory";
+  case SourceKind::Editable:
+    return "editable";
+  case SourceKind::Virtual:
+    return "virtual";
+  }
+  llvm_unreachable("unknown source kind");
+}
+
+StringRef Distribution::getFileName() const {
+  if (!Filename.empty())
+    return Filename;
+  StringRef From = !URL.empty() ? URL : Path;
+  // Drop a query or fragment before taking the last path segment.
+  From = From.take_until([](char C) { return C == '?' || C == '#'; });
+  size_t Slash = From.find_last_of("/\\");
+  return Slash == StringRef::npos ? From : From.drop_front(Slash + 1);
+}
+
+StringRef Distribution::getSHA256() const {
+  StringRef H = Hash;
+  if (!H.consume_front("sha256:"))
+    return {};
+  return H;
+}
+
+std::string Package::getDisplayName() const {
+  if (HasVersion)
+    return (Name + " " + Version).str();
+  return (Name + " (" + getSourceKindName(Src.Kind) + " " + Src.Value + ")")
+      .str();
+}
+
+Project::Project() : Strings(Alloc) {}
+Project::~Project() = default;
+
+ArrayRef<Package *> Project::lookup(StringRef Name) const {
+  auto It = ByName.find(Name);
+  if (It == ByName.end())
+    return {};
+  return It->second;
+}
+
+Package *Project::getRootPackage() const {
+  for (const auto &P : Packages)
+    if ((P->Src.Kind == SourceKind::Editable ||
+         P->Src.Kind == SourceKind::Virtual) &&
+        P->Src.Value == ".")
+      return P.get();
+  return nullptr;
+}
+
+void Project::reindex() {
+  ByName.clear();
+  for (const auto &P : Packages)
+    ByName[P->Name].push_back(P.get());
+}
+
+void Project::adoptDocument(std::unique_ptr<toml::Document> Doc) {
+  Documents.push_back(std::move(Doc));
+}
+
+void Project::adoptAllocator(std::unique_ptr<BumpPtrAllocator> A) {
+  Allocators.push_back(std::move(A));
+}
