@@ -479,8 +479,8 @@ struct PieceResult {
 /// that each syntax tree stays small.
 static void parsePiece(StringRef Text, ArrayRef<size_t> Cuts, Project &P,
                        PieceResult &Out) {
-  toml::Parser Parser;
   toml::Document Doc;
+  BumpPtrAllocator Scratch;
   Out.Strings = std::make_unique<BumpPtrAllocator>();
   constexpr size_t BatchBytes = 64 * 1024;
   size_t I = 0;
@@ -489,7 +489,8 @@ static void parsePiece(StringRef Text, ArrayRef<size_t> Cuts, Project &P,
     while (J + 1 < Cuts.size() && Cuts[J] - Cuts[I] < BatchBytes)
       ++J;
     StringRef Batch = Text.slice(Cuts[I], Cuts[J]);
-    if (Error E = Parser.parse(Batch, Doc)) {
+    Scratch.Reset();
+    if (Error E = toml::Parser::parseWithScratch(Batch, Doc, Scratch)) {
       Out.Err = std::move(E);
       return;
     }

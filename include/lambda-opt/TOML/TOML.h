@@ -195,6 +195,14 @@ public:
   llvm::Error parse(llvm::StringRef Text, Document &Doc,
                     const ParseLimits &Limits = ParseLimits());
 
+  /// Like parse(), but every allocation of the syntax tree and of a
+  /// throw-away tree-sitter parser goes to \p Scratch, and the tree is never
+  /// freed node by node: the caller resets \p Scratch once \p Doc has been
+  /// consumed. This is the fast path for parsing many small pieces.
+  static llvm::Error parseWithScratch(llvm::StringRef Text, Document &Doc,
+                                      llvm::BumpPtrAllocator &Scratch,
+                                      const ParseLimits &Limits = ParseLimits());
+
 private:
   struct Impl;
   Impl *P;
