@@ -1,0 +1,70 @@
+//===- Hash.h - Streaming SHA-256 -----------------------------------------===//
+//
+// Part of lambda-opt, under the Apache License v2.0.
+//
+//===----------------------------------------------------------------------===//
+///
+/// \file
+/// SHA-256 over OpenSSL EVP, with the encodings lambda-opt needs: lowercase
+/// hex (uv.lock hashes), standard base64 (Lambda's CodeSha256) and unpadded
+/// URL-safe base64 (wheel RECORD files).
+///
+//===----------------------------------------------------------------------===//
+
+#ifndef LAMBDA_OPT_ARTIFACT_HASH_H
+#define LAMBDA_OPT_ARTIFACT_HASH_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+namespace lambdaopt {
+
+/// A raw SHA-256 digest.
+using Sha256Digest = std::array<uint8_t, 32>;
+
+/// Incremental SHA-256 hasher.
+class Sha256 {
+public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256 &) = delete;
+  Sha256 &operator=(const Sha256 &) = delete;
+
+  /// Feeds \p Data into the hash.
+  void update(llvm::StringRef Data);
+  void update(llvm::ArrayRef<uint8_t> Data);
+
+  /// Returns the digest. The hasher must not be updated afterwards.
+  Sha256Digest final();
+
+private:
+  void *Ctx; ///< An EVP_MD_CTX.
+};
+
+/// Lowercase hex of \p Bytes.
+std::string toHex(llvm::ArrayRef<uint8_t> Bytes);
+/// Standard base64 (with padding) of \p Bytes.
+std::string toBase64(llvm::ArrayRef<uint8_t> Bytes);
+/// URL-safe base64 without padding, as used in wheel RECORD files.
+std::string toUrlSafeBase64(llvm::ArrayRef<uint8_t> Bytes);
+
+/// Digest of an in-memory buffer.
+Sha256Digest sha256(llvm::StringRef Data);
+/// Hex digest of an in-memory buffer.
+std::string sha256Hex(llvm::StringRef Data);
+/// Wheel RECORD hash field ("sha256=<urlsafe-b64>") of a buffer.
+std::string recordHash(llvm::StringRef Data);
+
+/// Digest of the file at \p Path, read in streaming fashion.
+llvm::Expected<Sha256Digest> sha256FileDigest(llvm::StringRef Path);
+/// Hex digest of the file at \p Path.
+llvm::Expected<std::string> sha256File(llvm::StringRef Path);
+
+} // namespace lambdaopt
+
+#endif // LAMBDA_OPT_ARTIFACT_HASH_H

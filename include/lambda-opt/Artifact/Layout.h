@@ -1,0 +1,132 @@
+//===- Layout.h - Install tree planning -----------------------------------===//
+//
+// Part of lambda-opt, under the Apache License v2.0.
+//
+//===----------------------------------------------------------------------===//
+///
+/// \file
+/// Computes the files `pip install --target DIR --no-deps --no-compile`
+/// would create from a set of wheels, plus application files, as a sorted
+/// plan that the zip writer (or an image writer) turns into an artifact.
+///
+/// Differences from pip, by design:
+///  * dist-info keeps everything except INSTALLER, REQUESTED and
+///    direct_url.json. RECORD is rewritten the way pip rewrites it (installed
+///    paths, rehashed changed scripts, rows sorted, CRLF line ends) minus the
+///    rows for those three files.
+///  * console_scripts/gui_scripts wrappers are not generated (a note says so).
+///  * `#!python` script shebangs become `#!<ScriptInterpreter>` instead of
+///    the interpreter running the tool.
+///
+//===----------------------------------------------------------------------===//
+
+#ifndef LAMBDA_OPT_ARTIFACT_LAYOUT_H
+#define LAMBDA_OPT_ARTIFACT_LAYOUT_H
+
+#include "lambda-opt/Artifact/Wheel.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/Support/Error.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace lambdaopt {
+
+/// Where the install tree sits in the artifact.
+enum class LayoutKind {
+  Function, ///< At the zip root.
+  Layer     ///< Under python/lib/python3.X/site-packages/.
+};
+
+/// One wheel to install.
+struct WheelInput {
+  std::string Path;
+  /// Package name, for messages.
+  std::string Package;
+  /// Expected hex SHA-256 of the file ("sha256:" prefix allowed); empty to
+  /// skip verification.
+  std::string Sha256;
+};
+
+/// An application file or directory to add next to the packages.
+struct IncludePath {
+  std::string DiskPath;
+};
+
+/// Opt-in size transforms. None ever drops a .so file or a dist-info file.
+struct LayoutFilters {
+  /// Drop files under `tests/` and `test/` folders.
+  bool DropTests = false;
+  /// Drop `__pycache__` folders and `*.pyc` files.
+  bool DropPycache = false;
+  /// Drop `*.pyi` type stubs.
+  bool DropStubs = false;
+  /// Top-level import names to drop (e.g. the runtime-provided boto3 stack).
+  /// A wheel all of whose files are dropped loses its dist-info too.
+  std::vector<std::string> DropPackages;
+};
+
+/// What one filter removed.
+struct FilterStats {
+  uint64_t Files = 0;
+  uint64_t Bytes = 0;
+};
+
+struct LayoutOptions {
+  LayoutKind Kind = LayoutKind::Function;
+  /// "3.X", used for the Layer prefix.
+  std::string PythonVersion = "3.12";
+  /// Replaces `python` in `#!python` script shebangs.
+  std::string ScriptInterpreter = "/var/lang/bin/python3";
+  LayoutFilters Filters;
+  WheelLimits Limits;
+};
+
+/// Where the bytes of a planned file come from.
+enum class SourceKind {
+  WheelEntry, ///< Entry Entry of wheel Wheel, copied unchanged.
+  DiskFile,   ///< The file DiskPath.
+  Memory      ///< The bytes in Data (rewritten scripts, RECORD).
+};
+
+/// One file of the artifact.
+struct PlannedFile {
+  /// Path in the artifact, with the layout prefix, '/'-separated.
+  std::string Path;
+  /// 0644 or 0755.
+  unsigned Mode = 0644;
+  SourceKind Source = SourceKind::Memory;
+  unsigned Wheel = 0;
+  uint64_t Entry = 0;
+  std::string DiskPath;
+  std::string Data;
+  /// Uncompressed size.
+  uint64_t Size = 0;
+};
+
+/// The sorted install tree.
+struct InstallPlan {
+  /// Opened wheels, in input order; PlannedFile::Wheel indexes these.
+  std::vector<std::unique_ptr<WheelArchive>> Wheels;
+  /// Files sorted by Path (byte order), no duplicates.
+  std::vector<PlannedFile> Files;
+  /// Things done differently from a plain extraction, for the user.
+  std::vector<std::string> Notes;
+  FilterStats Tests, Pycache, Stubs, Packages;
+  /// Sum of Files[*].Size.
+  uint64_t UncompressedSize = 0;
+
+  /// Uncompressed bytes of \p F.
+  llvm::Expected<std::string> readPlannedFile(const PlannedFile &F) const;
+};
+
+/// Verifies and opens \p Wheels (in parallel), then plans the install tree.
+llvm::Expected<InstallPlan> planInstall(llvm::ArrayRef<WheelInput> Wheels,
+                                        llvm::ArrayRef<IncludePath> Includes,
+                                        const LayoutOptions &Options);
+
+} // namespace lambdaopt
+
+#endif // LAMBDA_OPT_ARTIFACT_LAYOUT_H

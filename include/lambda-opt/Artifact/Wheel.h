@@ -1,0 +1,114 @@
+//===- Wheel.h - Suspicious wheel reader ----------------------------------===//
+//
+// Part of lambda-opt, under the Apache License v2.0.
+//
+//===----------------------------------------------------------------------===//
+///
+/// \file
+/// Opens a wheel (.whl), reads its central directory itself and refuses
+/// archives that could write outside the install tree, hide content, or
+/// exhaust memory/disk when extracted. Entry data is then read (or copied
+/// raw) through libzip.
+///
+//===----------------------------------------------------------------------===//
+
+#ifndef LAMBDA_OPT_ARTIFACT_WHEEL_H
+#define LAMBDA_OPT_ARTIFACT_WHEEL_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+struct zip;
+
+namespace lambdaopt {
+
+/// Bounds applied while reading a wheel.
+struct WheelLimits {
+  /// Largest uncompressed size of one entry.
+  uint64_t MaxEntrySize = uint64_t(1) << 30;
+  /// Largest sum of uncompressed sizes.
+  uint64_t MaxTotalSize = uint64_t(4) << 30;
+  /// Entries at least this large are checked against MaxRatio.
+  uint64_t BombMinSize = uint64_t(1) << 20;
+  /// Largest uncompressed:compressed ratio for entries >= BombMinSize.
+  uint64_t MaxRatio = 200;
+};
+
+/// The zip compression methods a wheel may use.
+enum class CompressionKind : uint16_t { Stored = 0, Deflated = 8 };
+
+/// One central-directory entry of a wheel.
+struct WheelEntry {
+  std::string Name;
+  /// Index in the central directory (and in libzip).
+  uint64_t Index = 0;
+  uint64_t Size = 0;
+  uint64_t CompressedSize = 0;
+  /// Raw zip method number; only 0 (stored) and 8 (deflated) are accepted.
+  uint16_t Method = 0;
+  uint32_t Crc = 0;
+  /// Unix permission bits (0644 when the archive records none).
+  unsigned Mode = 0644;
+  /// Offset of the local file header.
+  uint64_t LocalHeaderOffset = 0;
+
+  bool isDirectory() const { return !Name.empty() && Name.back() == '/'; }
+  bool isExecutable() const { return (Mode & 0111) != 0; }
+};
+
+/// An opened and validated wheel.
+class WheelArchive {
+public:
+  /// Opens and validates the wheel at \p Path. The returned error names the
+  /// wheel file and the offending entry.
+  static llvm::Expected<std::unique_ptr<WheelArchive>>
+  open(llvm::StringRef Path, const WheelLimits &Limits = WheelLimits());
+  ~WheelArchive();
+  WheelArchive(const WheelArchive &) = delete;
+  WheelArchive &operator=(const WheelArchive &) = delete;
+
+  llvm::StringRef getPath() const { return Path; }
+  /// "name-version.dist-info".
+  llvm::StringRef getDistInfoDir() const { return DistInfoDir; }
+  /// "name-version.data" (whether or not the wheel has one).
+  llvm::StringRef getDataDir() const { return DataDir; }
+  llvm::StringRef getMetadata() const { return Metadata; }
+  llvm::StringRef getWheelText() const { return WheelText; }
+  /// Sum of uncompressed entry sizes.
+  uint64_t getUnpackedSize() const { return UnpackedSize; }
+  /// All entries, in central-directory order.
+  llvm::ArrayRef<WheelEntry> entries() const { return Entries; }
+  /// The entry called \p Name, or null.
+  const WheelEntry *findEntry(llvm::StringRef Name) const;
+  /// Inflated bytes of \p E (CRC checked by libzip).
+  llvm::Expected<std::string> readEntry(const WheelEntry &E) const;
+  /// The libzip handle, for raw entry copies. Not thread-safe.
+  ::zip *getZip() const { return Zip; }
+
+private:
+  WheelArchive() = default;
+  llvm::Error parseCentralDirectory(const WheelLimits &Limits);
+  llvm::Error checkLocalHeaders(int FD);
+  llvm::Error findDistInfo();
+  llvm::Error entryError(llvm::StringRef Entry, const llvm::Twine &Msg) const;
+
+  std::string Path;
+  std::string DistInfoDir;
+  std::string DataDir;
+  std::string Metadata;
+  std::string WheelText;
+  uint64_t UnpackedSize = 0;
+  std::vector<WheelEntry> Entries;
+  std::vector<uint16_t> Flags;
+  ::zip *Zip = nullptr;
+};
+
+} // namespace lambdaopt
+
+#endif // LAMBDA_OPT_ARTIFACT_WHEEL_H

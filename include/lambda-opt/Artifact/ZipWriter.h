@@ -1,0 +1,61 @@
+//===- ZipWriter.h - Reproducible zip writer ------------------------------===//
+//
+// Part of lambda-opt, under the Apache License v2.0.
+//
+//===----------------------------------------------------------------------===//
+///
+/// \file
+/// Writes an InstallPlan as a byte-reproducible zip: entries in byte order
+/// of their paths with a directory entry for every parent folder, one fixed
+/// timestamp, fixed modes, no extra fields. Wheel entries are copied in their
+/// compressed form (method kept); other files are deflated at a fixed level.
+/// The zip is written to a temporary file next to the output and renamed
+/// into place, so a failed write leaves no output file.
+///
+//===----------------------------------------------------------------------===//
+
+#ifndef LAMBDA_OPT_ARTIFACT_ZIPWRITER_H
+#define LAMBDA_OPT_ARTIFACT_ZIPWRITER_H
+
+#include "lambda-opt/Artifact/Layout.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <string>
+
+namespace lambdaopt {
+
+/// 1980-01-01 00:00:00 UTC, the earliest time a zip (DOS) timestamp holds.
+constexpr int64_t DosEpoch = 315532800;
+
+struct ZipOptions {
+  /// Seconds since the Unix epoch used as every entry's mtime (UTC). When
+  /// negative, SOURCE_DATE_EPOCH is read, and DosEpoch is the default.
+  int64_t SourceDateEpoch = -1;
+  /// zlib level for files not copied from a wheel.
+  int DeflateLevel = 9;
+};
+
+struct ZipResult {
+  /// Hex SHA-256 of the zip file.
+  std::string Sha256Hex;
+  /// Base64 SHA-256 of the zip file, as Lambda reports CodeSha256.
+  std::string CodeSha256;
+  /// Files plus directory entries.
+  uint64_t EntryCount = 0;
+  /// Sum of uncompressed file sizes.
+  uint64_t UncompressedSize = 0;
+  /// Size of the zip file.
+  uint64_t CompressedSize = 0;
+};
+
+/// Writes \p Plan to \p OutPath (replacing it atomically).
+llvm::Expected<ZipResult> writeZip(const InstallPlan &Plan,
+                                   llvm::StringRef OutPath,
+                                   const ZipOptions &Options = ZipOptions());
+
+} // namespace lambdaopt
+
+#endif // LAMBDA_OPT_ARTIFACT_ZIPWRITER_H

@@ -1,0 +1,120 @@
+//===- lambda-opt/Fetch/Fetch.h - Fetch and cache wheels ------*- C++ -*-===//
+//
+// Part of lambda-opt, under the Apache License v2.0.
+//
+//===----------------------------------------------------------------------===//
+///
+/// \file
+/// Turns the wheels a lock file names into local files whose SHA-256 has been
+/// checked. Each wheel is looked up, in order, in the local path the lock
+/// gives, the --find-links directories, the content-addressed cache, and
+/// finally downloaded over HTTPS with libcurl (verified while streaming, then
+/// renamed into the cache).
+///
+//===----------------------------------------------------------------------===//
+
+#ifndef LAMBDA_OPT_FETCH_FETCH_H
+#define LAMBDA_OPT_FETCH_FETCH_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace llvm {
+class raw_ostream;
+} // namespace llvm
+
+namespace lambdaopt {
+
+/// One wheel wanted by the lock file.
+struct WheelRequest {
+  /// Distribution name, used in messages only.
+  std::string Package;
+  /// The wheel's file name. When empty it is taken from the last path segment
+  /// of URL (percent-decoded) or of LocalPath.
+  std::string Filename;
+  /// Where to download the wheel from: https://, http:// (allow-listed hosts
+  /// only) or file://. May embed credentials; they are never printed.
+  std::string URL;
+  /// A local wheel, relative to FetchOptions::ProjectDir unless absolute.
+  /// Takes precedence over URL when set.
+  std::string LocalPath;
+  /// The expected SHA-256, 64 hex digits (a "sha256:" prefix is accepted).
+  /// Required for anything that is downloaded or cached.
+  std::string Sha256Hex;
+  /// The expected size in bytes, when the lock records one.
+  std::optional<uint64_t> Size;
+};
+
+/// How fetchWheels looks for and downloads wheels.
+struct FetchOptions {
+  /// Directories searched for a file named like the wheel (--find-links).
+  std::vector<std::string> FindLinks;
+  /// The cache root; empty means getDefaultCacheDir().
+  std::string CacheDir;
+  /// Base directory for relative WheelRequest::LocalPath values.
+  std::string ProjectDir;
+  /// Forbid all network access.
+  bool Offline = false;
+  /// Hosts ("host" or "host:port") that may be reached over plain http://
+  /// and whose TLS certificates are not verified.
+  std::vector<std::string> AllowInsecureHosts;
+  /// Maximum number of transfers in flight.
+  unsigned Jobs = 8;
+  /// Extra attempts after a transient failure (HTTP 5xx or 429, connection
+  /// errors, truncated bodies). Client errors (other 4xx) are never retried.
+  unsigned Retries = 3;
+  /// Delay before the first retry; it doubles on every further retry.
+  unsigned RetryBaseDelayMs = 200;
+  /// Seconds allowed for connecting, and for a transfer to stall.
+  unsigned TimeoutSeconds = 30;
+  /// Draw a progress bar on stderr; only honoured when stderr is a terminal.
+  bool Progress = true;
+  /// Where notes go (corrupt cache entries, retries, fallbacks); null means
+  /// llvm::errs().
+  llvm::raw_ostream *Notes = nullptr;
+};
+
+/// Where a fetched wheel came from.
+enum class WheelSourceKind { Local, FindLinks, Cache, Download };
+
+/// A wheel on disk whose hash (and size, when known) matches the lock.
+struct FetchedWheel {
+  std::string Path;
+  WheelSourceKind From;
+};
+
+/// Resolves every request to a verified local file. Results are in request
+/// order. On failure, the errors of all failed requests are joined, in
+/// request order. Credentials come from the URL, the environment variables
+/// LAMBDA_OPT_INDEX_USERNAME / LAMBDA_OPT_INDEX_PASSWORD, or the netrc file
+/// ($NETRC, else ~/.netrc).
+llvm::Expected<std::vector<FetchedWheel>>
+fetchWheels(llvm::ArrayRef<WheelRequest> Requests, const FetchOptions &Opts);
+
+/// Returns \p URL with any user information (user name, password) replaced
+/// by "***", e.g. "https://***@host/simple/".
+std::string redactURL(llvm::StringRef URL);
+
+/// Returns the percent-decoded last path segment of \p URL (query and
+/// fragment ignored), or an error when that is not a usable file name.
+llvm::Expected<std::string> getFilenameFromURL(llvm::StringRef URL);
+
+/// $XDG_CACHE_HOME/lambda-opt, or ~/.cache/lambda-opt.
+std::string getDefaultCacheDir();
+
+/// The cache path of a wheel: <CacheDir>/wheels/sha256/<h[0:2]>/<h>/<Filename>.
+std::string getCachePath(llvm::StringRef CacheDir, llvm::StringRef Sha256Hex,
+                         llvm::StringRef Filename);
+
+/// The lowercase hex SHA-256 of the file at \p Path.
+llvm::Expected<std::string> computeFileSha256(llvm::StringRef Path);
+
+} // namespace lambdaopt
+
+#endif // LAMBDA_OPT_FETCH_FETCH_H

@@ -1,0 +1,104 @@
+//===- Hash.cpp - Streaming SHA-256 ---------------------------------------===//
+//
+// Part of lambda-opt, under the Apache License v2.0.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lambda-opt/Artifact/Hash.h"
+
+#include "llvm/Support/Base64.h"
+#include "llvm/Support/FileSystem.h"
+
+#include <openssl/evp.h>
+
+using namespace llvm;
+using namespace lambdaopt;
+
+Sha256::Sha256() : Ctx(EVP_MD_CTX_new()) {
+  EVP_DigestInit_ex(static_cast<EVP_MD_CTX *>(Ctx), EVP_sha256(), nullptr);
+}
+
+Sha256::~Sha256() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX *>(Ctx)); }
+
+void Sha256::update(StringRef Data) {
+  EVP_DigestUpdate(static_cast<EVP_MD_CTX *>(Ctx), Data.data(), Data.size());
+}
+
+void Sha256::update(ArrayRef<uint8_t> Data) {
+  EVP_DigestUpdate(static_cast<EVP_MD_CTX *>(Ctx), Data.data(), Data.size());
+}
+
+Sha256Digest Sha256::final() {
+  Sha256Digest Digest{};
+  unsigned Len = 0;
+  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX *>(Ctx), Digest.data(), &Len);
+  return Digest;
+}
+
+std::string lambdaopt::toHex(ArrayRef<uint8_t> Bytes) {
+  static constexpr char Digits[] = "0123456789abcdef";
+  std::string Out;
+  Out.reserve(Bytes.size() * 2);
+  for (uint8_t B : Bytes) {
+    Out.push_back(Digits[B >> 4]);
+    Out.push_back(Digits[B & 15]);
+  }
+  return Out;
+}
+
+std::string lambdaopt::toBase64(ArrayRef<uint8_t> Bytes) {
+  return encodeBase64(Bytes);
+}
+
+std::string lambdaopt::toUrlSafeBase64(ArrayRef<uint8_t> Bytes) {
+  std::string Out = encodeBase64(Bytes);
+  while (!Out.empty() && Out.back() == '=')
+    Out.pop_back();
+  for (char &C : Out) {
+    if (C == '+')
+      C = '-';
+    else if (C == '/')
+      C = '_';
+  }
+  return Out;
+}
+
+Sha256Digest lambdaopt::sha256(StringRef Data) {
+  Sha256 H;
+  H.update(Data);
+  return H.final();
+}
+
+std::string lambdaopt::sha256Hex(StringRef Data) { return toHex(sha256(Data)); }
+
+std::string lambdaopt::recordHash(StringRef Data) {
+  return "sha256=" + toUrlSafeBase64(sha256(Data));
+}
+
+Expected<Sha256Digest> lambdaopt::sha256FileDigest(StringRef Path) {
+  Expected<sys::fs::file_t> FD = sys::fs::openNativeFileForRead(Path);
+  if (!FD)
+    return createFileError(Path, FD.takeError());
+  Sha256 H;
+  std::vector<char> Buffer(1 << 20);
+  while (true) {
+    Expected<size_t> N = sys::fs::readNativeFile(
+        *FD, MutableArrayRef<char>(Buffer.data(), Buffer.size()));
+    if (!N) {
+      sys::fs::closeFile(*FD);
+      return createFileError(Path, N.takeError());
+    }
+    if (*N == 0)
+      break;
+    H.update(StringRef(Buffer.data(), *N));
+  }
+  sys::fs::closeFile(*FD);
+  return H.final();
+}
+
+Expected<std::string> lambdaopt::sha256File(StringRef Path) {
+  Expected<Sha256Digest> D = sha256FileDigest(Path);
+  if (!D)
+    return D.takeError();
+  return toHex(*D);
+}

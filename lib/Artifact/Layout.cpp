@@ -1,0 +1,605 @@
+//===- Layout.cpp - Install tree planning ---------------------------------===//
+//
+// Part of lambda-opt, under the Apache License v2.0.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lambda-opt/Artifact/Layout.h"
+#include "lambda-opt/Artifact/Hash.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/ThreadPool.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+using namespace llvm;
+using namespace lambdaopt;
+
+namespace {
+
+Error makeError(const Twine &Msg) {
+  return createStringError(inconvertibleErrorCode(), Msg.str());
+}
+
+/// Drops empty and "." components ("..": refused by the wheel reader).
+std::string normalizePath(StringRef P) {
+  SmallVector<StringRef, 16> Parts;
+  P.split(Parts, '/');
+  std::string Out;
+  for (StringRef Part : Parts) {
+    if (Part.empty() || Part == ".")
+      continue;
+    if (!Out.empty())
+      Out += '/';
+    Out += Part.str();
+  }
+  return Out;
+}
+
+/// RECORD path of \p P (relative to the install home) as seen from pip's
+/// lib directory, home/lib/python.
+std::string recordPathFromHome(StringRef P) {
+  if (P.consume_front("lib/python/"))
+    return P.str();
+  if (P.consume_front("lib/"))
+    return "../" + P.str();
+  return "../../" + P.str();
+}
+
+/// A RECORD row: path, hash, size.
+using RecordRow = std::array<std::string, 3>;
+
+/// Parses RECORD text as CSV (quoted fields allowed); blank lines skipped.
+std::vector<RecordRow> parseRecord(StringRef Text) {
+  std::vector<RecordRow> Rows;
+  std::vector<std::string> Fields(1);
+  bool InQuotes = false, AnyChar = false;
+  auto EndRow = [&] {
+    if (AnyChar) {
+      RecordRow R;
+      for (size_t I = 0; I < 3 && I < Fields.size(); ++I)
+        R[I] = Fields[I];
+      Rows.push_back(std::move(R));
+    }
+    Fields.assign(1, std::string());
+    AnyChar = false;
+  };
+  for (size_t I = 0; I < Text.size(); ++I) {
+    char C = Text[I];
+    if (InQuotes) {
+      if (C == '"' && I + 1 < Text.size() && Text[I + 1] == '"') {
+        Fields.back() += '"';
+        ++I;
+      } else if (C == '"') {
+        InQuotes = false;
+      } else {
+        Fields.back() += C;
+      }
+      continue;
+    }
+    if (C == '\r' || C == '\n') {
+      EndRow();
+      continue;
+    }
+    AnyChar = true;
+    if (C == '"')
+      InQuotes = true;
+    else if (C == ',')
+      Fields.emplace_back();
+    else
+      Fields.back() += C;
+  }
+  EndRow();
+  return Rows;
+}
+
+/// Writes one CSV field, quoting only when needed.
+void writeField(std::string &Out, StringRef F) {
+  if (F.find_first_of(",\"\r\n") == StringRef::npos) {
+    Out += F.str();
+    return;
+  }
+  Out += '"';
+  for (char C : F) {
+    if (C == '"')
+      Out += '"';
+    Out += C;
+  }
+  Out += '"';
+}
+
+/// Console and GUI entry point names from entry_points.txt.
+std::set<std::string> parseEntryPointNames(StringRef Text) {
+  std::set<std::string> Names;
+  bool InScripts = false;
+  SmallVector<StringRef, 32> Lines;
+  Text.split(Lines, '\n');
+  for (StringRef Line : Lines) {
+    Line = Line.trim();
+    if (Line.empty() || Line.startswith("#") || Line.startswith(";"))
+      continue;
+    if (Line.startswith("[")) {
+      StringRef Section = Line.trim("[]").trim();
+      InScripts = Section == "console_scripts" || Section == "gui_scripts";
+      continue;
+    }
+    if (InScripts && Line.contains('='))
+      Names.insert(Line.split('=').first.trim().str());
+  }
+  return Names;
+}
+
+/// The value of header \p Key in an RFC 822 style METADATA text.
+StringRef metadataField(StringRef Text, StringRef Key) {
+  SmallVector<StringRef, 32> Lines;
+  Text.split(Lines, '\n');
+  for (StringRef Line : Lines) {
+    if (Line.trim().empty())
+      break;
+    std::pair<StringRef, StringRef> KV = Line.split(':');
+    if (KV.first.trim().equals_insensitive(Key))
+      return KV.second.trim();
+  }
+  return StringRef();
+}
+
+/// Top-level import name of an install-relative path ("six.py" -> "six").
+StringRef topLevelName(StringRef P) {
+  std::pair<StringRef, StringRef> Split = P.split('/');
+  if (!Split.second.empty())
+    return Split.first;
+  return Split.first.split('.').first;
+}
+
+bool isSharedObject(StringRef P) {
+  return P.endswith(".so") || P.contains(".so.");
+}
+
+bool isDistInfoPath(StringRef P) {
+  return P.split('/').first.endswith(".dist-info");
+}
+
+bool hasDirComponent(StringRef P, ArrayRef<StringRef> Names) {
+  SmallVector<StringRef, 16> Parts;
+  P.split(Parts, '/');
+  Parts.pop_back();
+  return any_of(Parts, [&](StringRef C) { return is_contained(Names, C); });
+}
+
+/// A planned file before the layout prefix is applied, with its origin.
+struct Candidate {
+  PlannedFile File;
+  /// Index of the owning wheel, or -1 for application files.
+  int Owner = -1;
+  uint32_t Crc = 0;
+  bool HasCrc = false;
+};
+
+class Planner {
+public:
+  Planner(InstallPlan &Plan, ArrayRef<WheelInput> Inputs,
+          const LayoutOptions &Options)
+      : Plan(Plan), Inputs(Inputs), Options(Options) {}
+
+  Error planWheel(unsigned WheelIndex);
+  Error planInclude(const IncludePath &Include);
+  Error finish();
+
+private:
+  Error add(Candidate C);
+  std::string ownerName(int Owner) const {
+    return Owner < 0 ? std::string("application files")
+                     : "package '" + Inputs[Owner].Package + "'";
+  }
+  Expected<bool> sameBytes(const Candidate &A, const Candidate &B) const;
+  bool filterOut(const Candidate &C, bool &WholeWheelDroppable);
+
+  InstallPlan &Plan;
+  ArrayRef<WheelInput> Inputs;
+  const LayoutOptions &Options;
+  std::map<std::string, Candidate> Files;
+};
+
+} // namespace
+
+Expected<std::string> InstallPlan::readPlannedFile(const PlannedFile &F) const {
+  switch (F.Source) {
+  case SourceKind::Memory:
+    return F.Data;
+  case SourceKind::DiskFile: {
+    ErrorOr<std::unique_ptr<MemoryBuffer>> Buf =
+        MemoryBuffer::getFile(F.DiskPath, /*IsText=*/false,
+                              /*RequiresNullTerminator=*/false);
+    if (!Buf)
+      return createFileError(F.DiskPath, Buf.getError());
+    return (*Buf)->getBuffer().str();
+  }
+  case SourceKind::WheelEntry:
+    break;
+  }
+  if (F.Wheel >= Wheels.size() || F.Entry >= Wheels[F.Wheel]->entries().size())
+    return makeError("planned file '" + F.Path + "' has no wheel entry");
+  return Wheels[F.Wheel]->readEntry(Wheels[F.Wheel]->entries()[F.Entry]);
+}
+
+Expected<bool> Planner::sameBytes(const Candidate &A,
+                                  const Candidate &B) const {
+  if (A.File.Size != B.File.Size)
+    return false;
+  if (A.HasCrc && B.HasCrc && A.Crc != B.Crc)
+    return false;
+  Expected<std::string> DA = Plan.readPlannedFile(A.File);
+  if (!DA)
+    return DA.takeError();
+  Expected<std::string> DB = Plan.readPlannedFile(B.File);
+  if (!DB)
+    return DB.takeError();
+  return *DA == *DB;
+}
+
+Error Planner::add(Candidate C) {
+  auto It = Files.find(C.File.Path);
+  if (It == Files.end()) {
+    std::string Key = C.File.Path;
+    Files.emplace(std::move(Key), std::move(C));
+    return Error::success();
+  }
+  Expected<bool> Same = sameBytes(It->second, C);
+  if (!Same)
+    return Same.takeError();
+  if (!*Same)
+    return makeError(ownerName(It->second.Owner) + " and " +
+                     ownerName(C.Owner) + " both install '" + C.File.Path +
+                     "' with different contents");
+  It->second.File.Mode |= C.File.Mode;
+  return Error::success();
+}
+
+Error Planner::planWheel(unsigned WheelIndex) {
+  const WheelArchive &W = *Plan.Wheels[WheelIndex];
+  std::string Name = metadataField(W.getMetadata(), "Name").str();
+  if (Name.empty())
+    Name = Inputs[WheelIndex].Package;
+  std::set<std::string> EntryPoints;
+  if (const WheelEntry *EP =
+          W.findEntry(W.getDistInfoDir().str() + "/entry_points.txt")) {
+    Expected<std::string> Text = W.readEntry(*EP);
+    if (!Text)
+      return Text.takeError();
+    EntryPoints = parseEntryPointNames(*Text);
+  }
+  if (!EntryPoints.empty())
+    Plan.Notes.push_back(formatv("{0}: {1} entry point script(s) not "
+                                 "generated (console_scripts/gui_scripts)",
+                                 Inputs[WheelIndex].Package,
+                                 EntryPoints.size()));
+
+  std::string DistInfo = W.getDistInfoDir().str();
+  std::string RecordName = DistInfo + "/RECORD";
+  StringMap<std::string> Installed; // wheel name -> RECORD path
+  std::vector<std::pair<std::string, std::string>> InstalledOrder;
+  StringMap<std::string> Changed; // RECORD path -> new bytes
+  std::vector<Candidate> Pending;
+
+  for (const WheelEntry &E : W.entries()) {
+    if (E.isDirectory())
+      continue;
+    StringRef N = E.Name;
+    std::string Dest, RecordPath;
+    bool Script = false;
+    StringRef Top = N.split('/').first;
+    if (Top.endswith(".data") && N.contains('/')) {
+      SmallVector<StringRef, 3> Parts;
+      N.split(Parts, '/', 2);
+      std::string Rest = Parts.size() == 3 ? normalizePath(Parts[2]) : "";
+      if (Rest.empty())
+        return makeError("wheel '" + W.getPath() + "': entry '" + N +
+                         "' is not of the form <name>.data/<scheme>/<path>");
+      StringRef Key = Parts[1];
+      if (Key == "purelib" || Key == "platlib") {
+        Dest = Rest;
+        RecordPath = Rest;
+      } else if (Key == "scripts") {
+        StringRef Base = sys::path::filename(Rest);
+        StringRef Match = Base;
+        for (StringRef Suffix : {".exe", "-script.py", ".pya"})
+          if (Base.endswith_insensitive(Suffix))
+            Match = Base.drop_back(Suffix.size());
+        if (EntryPoints.count(Match.str()))
+          continue; // pip replaces these with generated wrappers.
+        Dest = "bin/" + Rest;
+        RecordPath = "../../bin/" + Rest;
+        Script = true;
+      } else if (Key == "headers") {
+        Dest = "include/python/" + Name + "/" + Rest;
+        RecordPath = "../../" + Dest;
+      } else if (Key == "data") {
+        RecordPath = recordPathFromHome(Rest);
+        StringRef First = StringRef(Rest).split('/').first;
+        if (StringRef("lib/python").startswith(First)) {
+          Plan.Notes.push_back(formatv("{0}: '{1}' not installed (pip "
+                                       "--target drops data under '{2}')",
+                                       Inputs[WheelIndex].Package, N, First));
+          Installed[N] = RecordPath;
+          InstalledOrder.emplace_back(N.str(), RecordPath);
+          continue;
+        }
+        Dest = Rest;
+        if (First == "include" || First == "share" || First == "etc")
+          Plan.Notes.push_back(formatv("{0}: data file '{1}' installed at "
+                                       "'{2}'",
+                                       Inputs[WheelIndex].Package, N, Dest));
+      } else {
+        return makeError("wheel '" + W.getPath() + "': entry '" + N +
+                         "' uses unknown scheme '" + Key +
+                         "' (expected purelib, platlib, headers, scripts or "
+                         "data)");
+      }
+    } else {
+      Dest = normalizePath(N);
+      RecordPath = Dest;
+    }
+    Installed[N] = RecordPath;
+    InstalledOrder.emplace_back(N.str(), RecordPath);
+
+    if (Dest == RecordName)
+      continue; // Rewritten below.
+    if (Dest == DistInfo + "/INSTALLER" || Dest == DistInfo + "/REQUESTED" ||
+        Dest == DistInfo + "/direct_url.json")
+      continue;
+
+    Candidate C;
+    C.Owner = WheelIndex;
+    C.File.Path = Dest;
+    C.File.Mode = (Script || E.isExecutable()) ? 0755 : 0644;
+    C.File.Source = SourceKind::WheelEntry;
+    C.File.Wheel = WheelIndex;
+    C.File.Entry = E.Index;
+    C.File.Size = E.Size;
+    C.Crc = E.Crc;
+    C.HasCrc = true;
+    if (Script && E.Size >= 8) {
+      Expected<std::string> Bytes = W.readEntry(E);
+      if (!Bytes)
+        return Bytes.takeError();
+      if (StringRef(*Bytes).startswith("#!python")) {
+        size_t EOL = Bytes->find('\n');
+        std::string Rest =
+            EOL == std::string::npos ? std::string() : Bytes->substr(EOL + 1);
+        C.File.Source = SourceKind::Memory;
+        C.File.Data = "#!" + Options.ScriptInterpreter + "\n" + Rest;
+        C.File.Size = C.File.Data.size();
+        C.HasCrc = false;
+        Changed[RecordPath] = C.File.Data;
+      }
+    }
+    Pending.push_back(std::move(C));
+  }
+
+  // RECORD, rewritten the way pip does.
+  const WheelEntry *Record = W.findEntry(RecordName);
+  if (!Record)
+    return makeError("wheel '" + W.getPath() + "': entry '" + RecordName +
+                     "' is missing");
+  Expected<std::string> RecordText = W.readEntry(*Record);
+  if (!RecordText)
+    return RecordText.takeError();
+  std::vector<RecordRow> Rows;
+  for (RecordRow &Row : parseRecord(*RecordText)) {
+    auto It = Installed.find(Row[0]);
+    if (It != Installed.end()) {
+      Row[0] = It->second;
+      Installed.erase(It);
+    }
+    auto Ch = Changed.find(Row[0]);
+    if (Ch != Changed.end()) {
+      Row[1] = recordHash(Ch->second);
+      Row[2] = std::to_string(Ch->second.size());
+    }
+    Rows.push_back(std::move(Row));
+  }
+  for (const auto &KV : InstalledOrder)
+    if (Installed.count(KV.first))
+      Rows.push_back({KV.second, "", ""});
+  llvm::erase_if(Rows, [&](const RecordRow &R) {
+    return R[0] == DistInfo + "/INSTALLER" || R[0] == DistInfo + "/REQUESTED" ||
+           R[0] == DistInfo + "/direct_url.json";
+  });
+  llvm::sort(Rows);
+  Candidate Rec;
+  Rec.Owner = WheelIndex;
+  Rec.File.Path = RecordName;
+  Rec.File.Source = SourceKind::Memory;
+  for (const RecordRow &R : Rows) {
+    writeField(Rec.File.Data, R[0]);
+    Rec.File.Data += ',';
+    writeField(Rec.File.Data, R[1]);
+    Rec.File.Data += ',';
+    writeField(Rec.File.Data, R[2]);
+    Rec.File.Data += "\r\n";
+  }
+  Rec.File.Size = Rec.File.Data.size();
+  Pending.push_back(std::move(Rec));
+
+  // Filters. The dist-info goes only if every other file of the wheel went
+  // to DropPackages.
+  bool AllPackagesDropped = true, AnyNonDistInfo = false;
+  std::vector<Candidate> Kept;
+  for (Candidate &C : Pending) {
+    if (isDistInfoPath(C.File.Path)) {
+      Kept.push_back(std::move(C));
+      continue;
+    }
+    AnyNonDistInfo = true;
+    bool ByPackage = false;
+    if (filterOut(C, ByPackage)) {
+      AllPackagesDropped &= ByPackage;
+      continue;
+    }
+    AllPackagesDropped = false;
+    Kept.push_back(std::move(C));
+  }
+  if (AnyNonDistInfo && AllPackagesDropped) {
+    for (const Candidate &C : Kept) {
+      ++Plan.Packages.Files;
+      Plan.Packages.Bytes += C.File.Size;
+    }
+    return Error::success();
+  }
+  for (Candidate &C : Kept)
+    if (Error E = add(std::move(C)))
+      return E;
+  return Error::success();
+}
+
+bool Planner::filterOut(const Candidate &C, bool &ByPackage) {
+  const LayoutFilters &F = Options.Filters;
+  StringRef P = C.File.Path;
+  ByPackage = false;
+  if (isSharedObject(P))
+    return false;
+  auto Count = [&](FilterStats &S) {
+    ++S.Files;
+    S.Bytes += C.File.Size;
+    return true;
+  };
+  if (is_contained(F.DropPackages, topLevelName(P))) {
+    ByPackage = true;
+    return Count(Plan.Packages);
+  }
+  if (F.DropTests && hasDirComponent(P, {"tests", "test"}))
+    return Count(Plan.Tests);
+  if (F.DropPycache &&
+      (hasDirComponent(P, {"__pycache__"}) || P.endswith(".pyc")))
+    return Count(Plan.Pycache);
+  if (F.DropStubs && P.endswith(".pyi"))
+    return Count(Plan.Stubs);
+  return false;
+}
+
+Error Planner::planInclude(const IncludePath &Include) {
+  sys::fs::file_status Status;
+  if (std::error_code EC = sys::fs::status(Include.DiskPath, Status))
+    return createFileError(Include.DiskPath, EC);
+  SmallString<256> Root(Include.DiskPath);
+  sys::path::remove_dots(Root, /*remove_dot_dot=*/true);
+  std::string Base = sys::path::filename(Root).str();
+  if (Base.empty() || Base == "." || Base == "/")
+    return makeError("include path '" + Include.DiskPath +
+                     "' has no base name to install under");
+  auto AddFile = [&](StringRef Disk, std::string Dest,
+                     const sys::fs::file_status &S) {
+    Candidate C;
+    C.File.Path = std::move(Dest);
+    C.File.Source = SourceKind::DiskFile;
+    C.File.DiskPath = Disk.str();
+    C.File.Size = S.getSize();
+    C.File.Mode = (S.permissions() & sys::fs::owner_exe) ? 0755 : 0644;
+    return add(std::move(C));
+  };
+  if (Status.type() == sys::fs::file_type::regular_file)
+    return AddFile(Include.DiskPath, Base, Status);
+  if (Status.type() != sys::fs::file_type::directory_file)
+    return makeError("include path '" + Include.DiskPath +
+                     "' is neither a regular file nor a directory");
+
+  std::error_code EC;
+  for (sys::fs::recursive_directory_iterator It(Root, EC), End;
+       It != End && !EC; It.increment(EC)) {
+    StringRef Path = It->path();
+    StringRef Name = sys::path::filename(Path);
+    sys::fs::file_status S;
+    if (std::error_code SEC = sys::fs::status(Path, S))
+      return createFileError(Path, SEC);
+    if (S.type() == sys::fs::file_type::directory_file) {
+      if (Name == "__pycache__")
+        It.no_push();
+      continue;
+    }
+    if (S.type() != sys::fs::file_type::regular_file || Name.endswith(".pyc"))
+      continue;
+    StringRef Rel = Path.drop_front(Root.size());
+    std::string Dest = normalizePath(Base + "/" + Rel.str());
+    std::replace(Dest.begin(), Dest.end(), '\\', '/');
+    if (Error E = AddFile(Path, std::move(Dest), S))
+      return E;
+  }
+  if (EC)
+    return createFileError(Include.DiskPath, EC);
+  return Error::success();
+}
+
+Error Planner::finish() {
+  std::string Prefix;
+  if (Options.Kind == LayoutKind::Layer)
+    Prefix = "python/lib/python" + Options.PythonVersion + "/site-packages/";
+  // std::map iterates in byte order, which the prefix preserves.
+  for (auto &KV : Files) {
+    PlannedFile F = std::move(KV.second.File);
+    F.Path = Prefix + F.Path;
+    Plan.UncompressedSize += F.Size;
+    Plan.Files.push_back(std::move(F));
+  }
+  return Error::success();
+}
+
+Expected<InstallPlan> lambdaopt::planInstall(ArrayRef<WheelInput> Wheels,
+                                             ArrayRef<IncludePath> Includes,
+                                             const LayoutOptions &Options) {
+  InstallPlan Plan;
+  Plan.Wheels.resize(Wheels.size());
+  std::vector<std::string> Errors(Wheels.size());
+  {
+    ThreadPool Pool(hardware_concurrency(2));
+    for (size_t I = 0; I < Wheels.size(); ++I) {
+      Pool.async([&, I] {
+        const WheelInput &In = Wheels[I];
+        if (!In.Sha256.empty()) {
+          Expected<std::string> Hex = sha256File(In.Path);
+          if (!Hex) {
+            Errors[I] = toString(Hex.takeError());
+            return;
+          }
+          StringRef Want = In.Sha256;
+          Want.consume_front("sha256:");
+          if (!Want.equals_insensitive(*Hex)) {
+            Errors[I] = "wheel '" + In.Path + "' of package '" + In.Package +
+                        "' has sha256 " + *Hex + " but the lock expects " +
+                        Want.str();
+            return;
+          }
+        }
+        Expected<std::unique_ptr<WheelArchive>> W =
+            WheelArchive::open(In.Path, Options.Limits);
+        if (!W) {
+          Errors[I] = toString(W.takeError());
+          return;
+        }
+        Plan.Wheels[I] = std::move(*W);
+      });
+    }
+    Pool.wait();
+  }
+  for (const std::string &E : Errors)
+    if (!E.empty())
+      return makeError(E);
+
+  Planner P(Plan, Wheels, Options);
+  for (unsigned I = 0; I < Wheels.size(); ++I)
+    if (Error E = P.planWheel(I))
+      return E;
+  for (const IncludePath &Include : Includes)
+    if (Error E = P.planInclude(Include))
+      return E;
+  if (Error E = P.finish())
+    return E;
+  return Plan;
+}

@@ -1,0 +1,430 @@
+//===- Wheel.cpp - Suspicious wheel reader --------------------------------===//
+//
+// Part of lambda-opt, under the Apache License v2.0.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lambda-opt/Artifact/Wheel.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Endian.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
+
+#include <zip.h>
+
+using namespace llvm;
+using namespace lambdaopt;
+
+namespace {
+
+constexpr uint32_t LocalSig = 0x04034b50;
+constexpr uint32_t CentralSig = 0x02014b50;
+constexpr uint32_t EndSig = 0x06054b50;
+constexpr uint32_t End64LocatorSig = 0x07064b50;
+constexpr uint32_t End64Sig = 0x06064b50;
+constexpr uint64_t MaxCentralDirSize = uint64_t(256) << 20;
+constexpr unsigned UnixHost = 3;
+constexpr unsigned FileTypeMask = 0170000;
+constexpr unsigned SymlinkType = 0120000;
+
+uint16_t get16(StringRef B, size_t Off) {
+  return support::endian::read16le(B.data() + Off);
+}
+uint32_t get32(StringRef B, size_t Off) {
+  return support::endian::read32le(B.data() + Off);
+}
+uint64_t get64(StringRef B, size_t Off) {
+  return support::endian::read64le(B.data() + Off);
+}
+
+/// Reads exactly \p Size bytes at \p Offset of the open file \p FD.
+Expected<std::string> readAt(sys::fs::file_t FD, uint64_t Offset,
+                             uint64_t Size) {
+  std::string Buf(Size, '\0');
+  uint64_t Done = 0;
+  while (Done < Size) {
+    Expected<size_t> N = sys::fs::readNativeFileSlice(
+        FD, MutableArrayRef<char>(&Buf[Done], Size - Done), Offset + Done);
+    if (!N)
+      return N.takeError();
+    if (*N == 0)
+      return createStringError(inconvertibleErrorCode(),
+                               "file ends before byte %llu",
+                               (unsigned long long)(Offset + Size));
+    Done += *N;
+  }
+  return Buf;
+}
+
+/// Values of a zip64 extended-information extra field, in field order.
+void applyZip64Extra(StringRef Extra, uint64_t &Size, uint64_t &CSize,
+                     uint64_t *Offset) {
+  size_t Pos = 0;
+  while (Pos + 4 <= Extra.size()) {
+    uint16_t Id = get16(Extra, Pos);
+    uint16_t Len = get16(Extra, Pos + 2);
+    StringRef Body = Extra.substr(Pos + 4, Len);
+    Pos += 4 + Len;
+    if (Id != 1)
+      continue;
+    size_t At = 0;
+    auto Take = [&](uint64_t &V) {
+      if (V != 0xffffffff || At + 8 > Body.size())
+        return;
+      V = get64(Body, At);
+      At += 8;
+    };
+    Take(Size);
+    Take(CSize);
+    if (Offset)
+      Take(*Offset);
+    return;
+  }
+}
+
+/// True if \p Name could escape the directory it is extracted into.
+bool isAbsoluteName(StringRef Name) {
+  if (Name.startswith("/") || Name.startswith("\\"))
+    return true;
+  return Name.size() >= 2 && isAlpha(Name[0]) && Name[1] == ':';
+}
+
+bool hasParentComponent(StringRef Name) {
+  SmallVector<StringRef, 16> Parts;
+  Name.split(Parts, '/');
+  for (StringRef P : Parts) {
+    SmallVector<StringRef, 4> Sub;
+    P.split(Sub, '\\');
+    if (is_contained(Sub, ".."))
+      return true;
+  }
+  return false;
+}
+
+} // namespace
+
+WheelArchive::~WheelArchive() {
+  if (Zip)
+    zip_discard(Zip);
+}
+
+Error WheelArchive::entryError(StringRef Entry, const Twine &Msg) const {
+  return createStringError(inconvertibleErrorCode(), "wheel '" + Path +
+                                                         "': entry '" + Entry +
+                                                         "' " + Msg.str());
+}
+
+const WheelEntry *WheelArchive::findEntry(StringRef Name) const {
+  for (const WheelEntry &E : Entries)
+    if (E.Name == Name)
+      return &E;
+  return nullptr;
+}
+
+Expected<std::unique_ptr<WheelArchive>>
+WheelArchive::open(StringRef Path, const WheelLimits &Limits) {
+  std::unique_ptr<WheelArchive> W(new WheelArchive());
+  W->Path = Path.str();
+  if (Error E = W->parseCentralDirectory(Limits))
+    return E;
+  if (Error E = W->findDistInfo())
+    return E;
+
+  int ZipErr = 0;
+  W->Zip = zip_open(W->Path.c_str(), ZIP_RDONLY, &ZipErr);
+  if (!W->Zip) {
+    zip_error_t ZE;
+    zip_error_init_with_code(&ZE, ZipErr);
+    std::string Msg = zip_error_strerror(&ZE);
+    zip_error_fini(&ZE);
+    return createStringError(inconvertibleErrorCode(),
+                             "wheel '%s': cannot open: %s", W->Path.c_str(),
+                             Msg.c_str());
+  }
+  zip_int64_t Count = zip_get_num_entries(W->Zip, 0);
+  if (Count < 0 || uint64_t(Count) != W->Entries.size())
+    return createStringError(
+        inconvertibleErrorCode(),
+        "wheel '%s': libzip sees %lld entries, central directory has %zu",
+        W->Path.c_str(), (long long)Count, W->Entries.size());
+  for (const WheelEntry &E : W->Entries) {
+    const char *Name = zip_get_name(W->Zip, E.Index, ZIP_FL_ENC_RAW);
+    if (!Name || E.Name != Name)
+      return W->entryError(E.Name, "is at a different index in libzip");
+  }
+
+  if (const WheelEntry *M = W->findEntry(W->DistInfoDir + "/METADATA")) {
+    Expected<std::string> Text = W->readEntry(*M);
+    if (!Text)
+      return Text.takeError();
+    W->Metadata = std::move(*Text);
+  }
+  if (const WheelEntry *M = W->findEntry(W->DistInfoDir + "/WHEEL")) {
+    Expected<std::string> Text = W->readEntry(*M);
+    if (!Text)
+      return Text.takeError();
+    W->WheelText = std::move(*Text);
+  }
+  return W;
+}
+
+Error WheelArchive::parseCentralDirectory(const WheelLimits &Limits) {
+  Expected<sys::fs::file_t> FDOrErr = sys::fs::openNativeFileForRead(Path);
+  if (!FDOrErr)
+    return createFileError(Path, FDOrErr.takeError());
+  sys::fs::file_t FD = *FDOrErr;
+  auto Close = make_scope_exit([&] { sys::fs::closeFile(FD); });
+  auto Fail = [&](const Twine &Msg) {
+    return createStringError(inconvertibleErrorCode(),
+                             "wheel '" + Path + "': " + Msg.str());
+  };
+
+  sys::fs::file_status Status;
+  if (std::error_code EC = sys::fs::status(FD, Status))
+    return createFileError(Path, EC);
+  uint64_t FileSize = Status.getSize();
+  if (FileSize < 22)
+    return Fail(formatv("is {0} bytes, too small to be a zip", FileSize));
+
+  // Find the end-of-central-directory record in the last 64 KiB + 22 bytes.
+  uint64_t TailSize = std::min<uint64_t>(FileSize, 65535 + 22);
+  Expected<std::string> Tail = readAt(FD, FileSize - TailSize, TailSize);
+  if (!Tail)
+    return Fail(toString(Tail.takeError()));
+  StringRef T = *Tail;
+  size_t EndPos = StringRef::npos;
+  for (size_t I = T.size() - 22 + 1; I-- > 0;) {
+    if (get32(T, I) == EndSig && I + 22 + get16(T, I + 20) <= T.size()) {
+      EndPos = I;
+      break;
+    }
+  }
+  if (EndPos == StringRef::npos)
+    return Fail("has no end of central directory record");
+  uint64_t EndOffset = FileSize - TailSize + EndPos;
+  if (get16(T, EndPos + 4) != 0 || get16(T, EndPos + 6) != 0)
+    return Fail("is a multi-disk archive");
+  uint64_t Count = get16(T, EndPos + 10);
+  uint64_t CDSize = get32(T, EndPos + 12);
+  uint64_t CDOffset = get32(T, EndPos + 16);
+  if (Count == 0xffff || CDSize == 0xffffffff || CDOffset == 0xffffffff) {
+    if (EndOffset < 20)
+      return Fail("has a truncated zip64 locator");
+    Expected<std::string> Loc = readAt(FD, EndOffset - 20, 20);
+    if (!Loc)
+      return Fail(toString(Loc.takeError()));
+    if (get32(*Loc, 0) != End64LocatorSig)
+      return Fail("needs zip64 fields but has no zip64 locator");
+    uint64_t End64Offset = get64(*Loc, 8);
+    Expected<std::string> End64 = readAt(FD, End64Offset, 56);
+    if (!End64)
+      return Fail(toString(End64.takeError()));
+    if (get32(*End64, 0) != End64Sig)
+      return Fail("has a bad zip64 end of central directory record");
+    Count = get64(*End64, 32);
+    CDSize = get64(*End64, 40);
+    CDOffset = get64(*End64, 48);
+  }
+  if (CDSize > MaxCentralDirSize || CDOffset + CDSize > FileSize)
+    return Fail(formatv("has a central directory of {0} bytes at offset {1} "
+                        "in a {2}-byte file",
+                        CDSize, CDOffset, FileSize));
+  Expected<std::string> CDBuf = readAt(FD, CDOffset, CDSize);
+  if (!CDBuf)
+    return Fail(toString(CDBuf.takeError()));
+  StringRef CD = *CDBuf;
+
+  StringSet<> Seen;
+  size_t Pos = 0;
+  for (uint64_t I = 0; I < Count; ++I) {
+    if (Pos + 46 > CD.size() || get32(CD, Pos) != CentralSig)
+      return Fail(
+          formatv("central directory entry {0} of {1} is malformed", I, Count));
+    uint16_t MadeBy = get16(CD, Pos + 4);
+    uint16_t Flag = get16(CD, Pos + 8);
+    WheelEntry E;
+    E.Index = I;
+    E.Method = get16(CD, Pos + 10);
+    E.Crc = get32(CD, Pos + 16);
+    E.CompressedSize = get32(CD, Pos + 20);
+    E.Size = get32(CD, Pos + 24);
+    uint16_t NameLen = get16(CD, Pos + 28);
+    uint16_t ExtraLen = get16(CD, Pos + 30);
+    uint16_t CommentLen = get16(CD, Pos + 32);
+    uint32_t External = get32(CD, Pos + 38);
+    E.LocalHeaderOffset = get32(CD, Pos + 42);
+    if (Pos + 46 + NameLen + ExtraLen + CommentLen > CD.size())
+      return Fail(
+          formatv("central directory entry {0} of {1} is truncated", I, Count));
+    E.Name = CD.substr(Pos + 46, NameLen).str();
+    applyZip64Extra(CD.substr(Pos + 46 + NameLen, ExtraLen), E.Size,
+                    E.CompressedSize, &E.LocalHeaderOffset);
+    Pos += 46 + NameLen + ExtraLen + CommentLen;
+
+    unsigned UnixMode = External >> 16;
+    if ((MadeBy >> 8) == UnixHost && UnixMode != 0)
+      E.Mode = UnixMode & 07777;
+    else
+      E.Mode = E.isDirectory() ? 0755 : 0644;
+
+    if (E.Name.empty() || StringRef(E.Name).contains('\0'))
+      return entryError(E.Name, "has an empty or NUL-containing name");
+    if (isAbsoluteName(E.Name))
+      return entryError(E.Name, "has an absolute path");
+    if (hasParentComponent(E.Name))
+      return entryError(E.Name, "has a '..' path component (path traversal)");
+    if (UnixMode != 0 && (UnixMode & FileTypeMask) == SymlinkType)
+      return entryError(E.Name, "is a symbolic link");
+    if (!Seen.insert(E.Name).second)
+      return entryError(E.Name, "appears more than once");
+    if (Flag & 0x41)
+      return entryError(E.Name, "is encrypted");
+    if (E.Method != uint16_t(CompressionKind::Stored) &&
+        E.Method != uint16_t(CompressionKind::Deflated))
+      return entryError(E.Name,
+                        formatv("uses compression method {0}; only stored "
+                                "(0) and deflated (8) are accepted",
+                                E.Method));
+    if (E.Size > Limits.MaxEntrySize)
+      return entryError(E.Name,
+                        formatv("is {0} bytes uncompressed, over the {1}-byte "
+                                "per-entry limit",
+                                E.Size, Limits.MaxEntrySize));
+    if (E.Size >= Limits.BombMinSize &&
+        E.Size > Limits.MaxRatio * std::max<uint64_t>(E.CompressedSize, 1))
+      return entryError(
+          E.Name, formatv("expands {0} bytes to {1} bytes, over the {2}:1 "
+                          "compression ratio limit (zip bomb)",
+                          E.CompressedSize, E.Size, Limits.MaxRatio));
+    if (E.Method == uint16_t(CompressionKind::Stored) &&
+        E.Size != E.CompressedSize)
+      return entryError(E.Name,
+                        formatv("is stored but sizes differ ({0} vs {1})",
+                                E.Size, E.CompressedSize));
+    if (E.LocalHeaderOffset + 30 > CDOffset)
+      return entryError(E.Name, formatv("has a local header offset {0} past "
+                                        "the central directory at {1}",
+                                        E.LocalHeaderOffset, CDOffset));
+    UnpackedSize += E.Size;
+    if (UnpackedSize > Limits.MaxTotalSize)
+      return entryError(E.Name,
+                        formatv("brings the uncompressed total to {0} bytes, "
+                                "over the {1}-byte wheel limit",
+                                UnpackedSize, Limits.MaxTotalSize));
+    Flags.push_back(Flag);
+    Entries.push_back(std::move(E));
+  }
+  return checkLocalHeaders(FD);
+}
+
+Error WheelArchive::checkLocalHeaders(int FD) {
+  for (size_t I = 0; I < Entries.size(); ++I) {
+    const WheelEntry &E = Entries[I];
+    Expected<std::string> Head = readAt(FD, E.LocalHeaderOffset, 30);
+    if (!Head)
+      return entryError(E.Name, "has an unreadable local header: " +
+                                    toString(Head.takeError()));
+    StringRef H = *Head;
+    if (get32(H, 0) != LocalSig)
+      return entryError(E.Name, formatv("has no local header signature at "
+                                        "offset {0}",
+                                        E.LocalHeaderOffset));
+    uint16_t Flag = get16(H, 6);
+    uint16_t Method = get16(H, 8);
+    uint64_t CSize = get32(H, 18);
+    uint64_t Size = get32(H, 22);
+    uint16_t NameLen = get16(H, 26);
+    uint16_t ExtraLen = get16(H, 28);
+    Expected<std::string> Rest =
+        readAt(FD, E.LocalHeaderOffset + 30, NameLen + ExtraLen);
+    if (!Rest)
+      return entryError(E.Name, "has a truncated local header: " +
+                                    toString(Rest.takeError()));
+    StringRef LocalName = StringRef(*Rest).take_front(NameLen);
+    if (LocalName != E.Name)
+      return entryError(E.Name,
+                        "is called '" + LocalName + "' in its local header");
+    if (Method != E.Method)
+      return entryError(E.Name,
+                        formatv("has method {0} in its local header but {1} "
+                                "in the central directory",
+                                Method, E.Method));
+    if ((Flag ^ Flags[I]) & 0x41)
+      return entryError(E.Name, "has different encryption flags in its local "
+                                "header and the central directory");
+    if (Flag & 0x8)
+      continue; // Sizes live in a data descriptor after the data.
+    applyZip64Extra(StringRef(*Rest).drop_front(NameLen), Size, CSize, nullptr);
+    if (Size != E.Size || CSize != E.CompressedSize)
+      return entryError(
+          E.Name, formatv("has sizes {0}/{1} in its local header but {2}/{3} "
+                          "in the central directory",
+                          Size, CSize, E.Size, E.CompressedSize));
+  }
+  return Error::success();
+}
+
+Error WheelArchive::findDistInfo() {
+  std::vector<std::string> Dirs;
+  for (const WheelEntry &E : Entries) {
+    StringRef Top = StringRef(E.Name).split('/').first;
+    if (Top.endswith(".dist-info") && StringRef(E.Name).contains('/') &&
+        !is_contained(Dirs, Top))
+      Dirs.push_back(Top.str());
+  }
+  StringRef File = sys::path::filename(Path);
+  if (Dirs.empty()) {
+    // Name the entry the wheel file name promises.
+    SmallVector<StringRef, 5> Parts;
+    File.split(Parts, '-');
+    std::string Guess = Parts.size() >= 2
+                            ? (Parts[0] + "-" + Parts[1] + ".dist-info").str()
+                            : std::string("*.dist-info");
+    return entryError(Guess + "/METADATA", "is missing");
+  }
+  if (Dirs.size() > 1)
+    return entryError(Dirs[1], "is a second .dist-info directory besides '" +
+                                   Dirs[0] + "'");
+  DistInfoDir = Dirs.front();
+  DataDir =
+      StringRef(DistInfoDir).drop_back(strlen(".dist-info")).str() + ".data";
+  for (StringRef Required : {"WHEEL", "METADATA"}) {
+    std::string Name = DistInfoDir + "/" + Required.str();
+    if (!findEntry(Name))
+      return entryError(Name, "is missing");
+  }
+  return Error::success();
+}
+
+Expected<std::string> WheelArchive::readEntry(const WheelEntry &E) const {
+  zip_file_t *F = zip_fopen_index(Zip, E.Index, 0);
+  if (!F)
+    return entryError(E.Name, "cannot be opened: " + Twine(zip_strerror(Zip)));
+  std::string Data(E.Size, '\0');
+  uint64_t Done = 0;
+  while (Done < E.Size) {
+    zip_int64_t N = zip_fread(F, &Data[Done], E.Size - Done);
+    if (N <= 0) {
+      std::string Msg = N < 0 ? zip_file_strerror(F) : "unexpected end";
+      zip_fclose(F);
+      return entryError(E.Name, formatv("cannot be read after {0} of {1} "
+                                        "bytes: {2}",
+                                        Done, E.Size, Msg));
+    }
+    Done += N;
+  }
+  // Reading one more byte lets libzip reach the end and verify the CRC.
+  char Extra;
+  zip_int64_t N = zip_fread(F, &Extra, 1);
+  std::string Msg = N < 0 ? zip_file_strerror(F) : "";
+  zip_fclose(F);
+  if (N != 0)
+    return entryError(E.Name, N > 0 ? Twine("is longer than its recorded "
+                                            "size")
+                                    : Twine("fails to read: ") + Msg);
+  return Data;
+}

@@ -1,0 +1,474 @@
+//===- Downloader.cpp - Parallel verified HTTP downloads ------------------===//
+//
+// Part of lambda-opt, under the Apache License v2.0.
+//
+//===----------------------------------------------------------------------===//
+///
+/// \file
+/// Each transfer runs on an llvm::ThreadPool worker with its own curl easy
+/// handle. Bytes are hashed as they arrive and written to a unique partial
+/// file next to the cache; only a file whose size and SHA-256 match the lock
+/// is renamed into place.
+///
+//===----------------------------------------------------------------------===//
+
+#include "Downloader.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Chrono.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/ThreadPool.h"
+#include "llvm/Support/Threading.h"
+
+#include <curl/curl.h>
+#include <openssl/evp.h>
+
+#include <chrono>
+#include <memory>
+#include <thread>
+
+using namespace llvm;
+using namespace lambdaopt;
+using namespace lambdaopt::fetch;
+
+namespace {
+
+/// Initialises libcurl once per process.
+void initCurl() {
+  static const bool Initialized = [] {
+    return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+  }();
+  (void)Initialized;
+}
+
+uint64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+struct CurlDeleter {
+  void operator()(CURL *H) const { curl_easy_cleanup(H); }
+  void operator()(CURLU *U) const { curl_url_cleanup(U); }
+  void operator()(EVP_MD_CTX *C) const { EVP_MD_CTX_free(C); }
+  void operator()(char *S) const { curl_free(S); }
+};
+using CurlPtr = std::unique_ptr<CURL, CurlDeleter>;
+using CurlURLPtr = std::unique_ptr<CURLU, CurlDeleter>;
+using DigestPtr = std::unique_ptr<EVP_MD_CTX, CurlDeleter>;
+using CurlString = std::unique_ptr<char, CurlDeleter>;
+
+/// The parts of a URL the downloader cares about.
+struct URLInfo {
+  std::string Scheme;
+  std::string Host;
+  std::string Port;
+  std::string Password;
+  bool HasUser = false;
+};
+
+/// Reads one part of a parsed URL; empty when absent.
+std::string getURLPart(CURLU *U, CURLUPart Part, unsigned Flags = 0) {
+  char *Raw = nullptr;
+  if (curl_url_get(U, Part, &Raw, Flags) != CURLUE_OK)
+    return std::string();
+  CurlString Owned(Raw);
+  return std::string(Raw);
+}
+
+Expected<URLInfo> parseURL(StringRef URL) {
+  CurlURLPtr U(curl_url());
+  if (!U)
+    return createStringError(inconvertibleErrorCode(), "out of memory");
+  std::string Copy = URL.str();
+  if (CURLUcode RC = curl_url_set(U.get(), CURLUPART_URL, Copy.c_str(), 0))
+    return createStringError(inconvertibleErrorCode(), "invalid URL '%s': %s",
+                             redactURL(URL).c_str(), curl_url_strerror(RC));
+  URLInfo Info;
+  Info.Scheme = StringRef(getURLPart(U.get(), CURLUPART_SCHEME)).lower();
+  Info.Host = StringRef(getURLPart(U.get(), CURLUPART_HOST)).lower();
+  Info.Port = getURLPart(U.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
+  Info.Password = getURLPart(U.get(), CURLUPART_PASSWORD, CURLU_URLDECODE);
+  char *Raw = nullptr;
+  if (curl_url_get(U.get(), CURLUPART_USER, &Raw, 0) == CURLUE_OK) {
+    CurlString Owned(Raw);
+    Info.HasUser = true;
+  }
+  return Info;
+}
+
+/// Whether \p Info's host is on the --allow-insecure-host list.
+bool isInsecureAllowed(const URLInfo &Info, const FetchOptions &Opts) {
+  std::string HostPort = Info.Host + ":" + Info.Port;
+  for (const std::string &Entry : Opts.AllowInsecureHosts) {
+    std::string E = StringRef(Entry).trim().lower();
+    if (E == Info.Host || E == HostPort)
+      return true;
+  }
+  return false;
+}
+
+/// Credentials and policy shared by every transfer of one run.
+struct DownloadContext {
+  const FetchOptions &Opts;
+  Console &Con;
+  std::string EnvUser;
+  std::string EnvPassword;
+  std::string NetrcFile;
+};
+
+/// State the write callback updates.
+struct TransferState {
+  raw_fd_ostream *Out = nullptr;
+  EVP_MD_CTX *Digest = nullptr;
+  uint64_t Bytes = 0;
+  std::optional<uint64_t> Limit;
+  bool TooLarge = false;
+  bool DigestFailed = false;
+  Console *Con = nullptr;
+};
+
+size_t writeBody(char *Ptr, size_t Size, size_t N, void *User) {
+  auto *S = static_cast<TransferState *>(User);
+  size_t Len = Size * N;
+  if (S->Limit && S->Bytes + Len > *S->Limit) {
+    S->TooLarge = true;
+    return 0;
+  }
+  if (EVP_DigestUpdate(S->Digest, Ptr, Len) != 1) {
+    S->DigestFailed = true;
+    return 0;
+  }
+  S->Out->write(Ptr, Len);
+  if (S->Out->has_error())
+    return 0;
+  S->Bytes += Len;
+  S->Con->addBytes(Len);
+  return Len;
+}
+
+/// What one attempt came to.
+struct AttemptResult {
+  bool Ok = false;
+  bool Retryable = false;
+  std::string Message;
+};
+
+AttemptResult fail(bool Retryable, std::string Message) {
+  AttemptResult R;
+  R.Retryable = Retryable;
+  R.Message = std::move(Message);
+  return R;
+}
+
+bool isTransientCurlError(CURLcode RC) {
+  switch (RC) {
+  case CURLE_COULDNT_RESOLVE_PROXY:
+  case CURLE_COULDNT_RESOLVE_HOST:
+  case CURLE_COULDNT_CONNECT:
+  case CURLE_PARTIAL_FILE:
+  case CURLE_OPERATION_TIMEDOUT:
+  case CURLE_SSL_CONNECT_ERROR:
+  case CURLE_GOT_NOTHING:
+  case CURLE_SEND_ERROR:
+  case CURLE_RECV_ERROR:
+  case CURLE_HTTP2:
+  case CURLE_HTTP2_STREAM:
+    return true;
+  default:
+    return false;
+  }
+}
+
+/// One transfer of \p Job into a fresh partial file.
+AttemptResult attemptDownload(const DownloadJob &Job, const URLInfo &Info,
+                              bool Insecure, const DownloadContext &Ctx,
+                              std::string &TempPath) {
+  std::string Where = "'" + Job.Filename + "' for package '" + Job.Package +
+                      "' from " + redactURL(Job.URL);
+  int FD = -1;
+  SmallString<256> Model(Job.TempDir);
+  sys::path::append(Model, Job.Filename + ".%%%%%%%%.part");
+  SmallString<256> Temp;
+  if (std::error_code EC = sys::fs::createUniqueFile(Model, FD, Temp))
+    return fail(false, "cannot create a temporary file in '" + Job.TempDir +
+                           "': " + EC.message());
+  TempPath = std::string(Temp);
+  raw_fd_ostream Out(FD, /*shouldClose=*/true);
+
+  DigestPtr Digest(EVP_MD_CTX_new());
+  if (!Digest || EVP_DigestInit_ex(Digest.get(), EVP_sha256(), nullptr) != 1)
+    return fail(false, "cannot initialise sha256");
+
+  CurlPtr H(curl_easy_init());
+  if (!H)
+    return fail(false, "cannot create a curl handle");
+  TransferState State;
+  State.Out = &Out;
+  State.Digest = Digest.get();
+  State.Limit = Job.Size;
+  State.Con = &Ctx.Con;
+  char ErrBuf[CURL_ERROR_SIZE] = {0};
+  const char *Protocols = Insecure ? "http,https" : "https";
+  const char *RedirProtocols =
+      Ctx.Opts.AllowInsecureHosts.empty() ? "https" : "http,https";
+  long Timeout = Ctx.Opts.TimeoutSeconds ? Ctx.Opts.TimeoutSeconds : 30;
+
+  CURL *C = H.get();
+  curl_easy_setopt(C, CURLOPT_URL, Job.URL.c_str());
+  curl_easy_setopt(C, CURLOPT_PROTOCOLS_STR, Protocols);
+  curl_easy_setopt(C, CURLOPT_REDIR_PROTOCOLS_STR, RedirProtocols);
+  curl_easy_setopt(C, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(C, CURLOPT_MAXREDIRS, 10L);
+  curl_easy_setopt(C, CURLOPT_FAILONERROR, 1L);
+  curl_easy_setopt(C, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(C, CURLOPT_CONNECTTIMEOUT, Timeout);
+  curl_easy_setopt(C, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(C, CURLOPT_LOW_SPEED_TIME, Timeout);
+  curl_easy_setopt(C, CURLOPT_USERAGENT, "lambda-opt");
+  curl_easy_setopt(C, CURLOPT_ERRORBUFFER, ErrBuf);
+  curl_easy_setopt(C, CURLOPT_WRITEFUNCTION, writeBody);
+  curl_easy_setopt(C, CURLOPT_WRITEDATA, &State);
+  if (Insecure) {
+    curl_easy_setopt(C, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(C, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  if (!Info.HasUser && !Ctx.EnvUser.empty()) {
+    curl_easy_setopt(C, CURLOPT_USERNAME, Ctx.EnvUser.c_str());
+    curl_easy_setopt(C, CURLOPT_PASSWORD, Ctx.EnvPassword.c_str());
+  } else if (!Info.HasUser) {
+    curl_easy_setopt(C, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
+    if (!Ctx.NetrcFile.empty())
+      curl_easy_setopt(C, CURLOPT_NETRC_FILE, Ctx.NetrcFile.c_str());
+  }
+
+  CURLcode RC = curl_easy_perform(C);
+  long Status = 0;
+  curl_easy_getinfo(C, CURLINFO_RESPONSE_CODE, &Status);
+  curl_off_t ContentLength = -1;
+  curl_easy_getinfo(C, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &ContentLength);
+  Out.close();
+  bool WriteFailed = Out.has_error();
+  if (WriteFailed)
+    Out.clear_error();
+
+  if (State.TooLarge)
+    return fail(false, "size mismatch for " + Where + ": expected " +
+                           std::to_string(*Job.Size) +
+                           " bytes, but the server sent more");
+  if (State.DigestFailed)
+    return fail(false, "sha256 computation failed for " + Where);
+  if (WriteFailed)
+    return fail(false, "cannot write '" + TempPath + "'");
+  if (RC == CURLE_HTTP_RETURNED_ERROR) {
+    bool Transient = Status >= 500 || Status == 429;
+    std::string Hint;
+    if (Status == 401 || Status == 403)
+      Hint = " (check the credentials for this host in the netrc file or "
+             "LAMBDA_OPT_INDEX_USERNAME/LAMBDA_OPT_INDEX_PASSWORD)";
+    return fail(Transient, "failed to download " + Where + ": HTTP status " +
+                               std::to_string(Status) + Hint);
+  }
+  if (RC != CURLE_OK) {
+    std::string Detail = ErrBuf[0] ? ErrBuf : curl_easy_strerror(RC);
+    if (RC == CURLE_UNSUPPORTED_PROTOCOL && !Insecure)
+      Detail += " (only https is allowed; plain http needs "
+                "--allow-insecure-host)";
+    return fail(isTransientCurlError(RC), "failed to download " + Where + ": " +
+                                              Detail + " (curl error " +
+                                              std::to_string(RC) + ")");
+  }
+  if (Status < 200 || Status >= 300)
+    return fail(false, "failed to download " + Where +
+                           ": unexpected HTTP status " +
+                           std::to_string(Status));
+  if (ContentLength >= 0 && (uint64_t)ContentLength != State.Bytes)
+    return fail(true, "failed to download " + Where + ": received " +
+                          std::to_string(State.Bytes) + " of " +
+                          std::to_string(ContentLength) + " bytes");
+  if (Job.Size && *Job.Size != State.Bytes)
+    return fail(false, "size mismatch for " + Where + ": expected " +
+                           std::to_string(*Job.Size) + " bytes, got " +
+                           std::to_string(State.Bytes));
+
+  unsigned char Raw[EVP_MAX_MD_SIZE];
+  unsigned RawLen = 0;
+  if (EVP_DigestFinal_ex(Digest.get(), Raw, &RawLen) != 1)
+    return fail(false, "sha256 computation failed for " + Where);
+  std::string Actual =
+      toHex(ArrayRef<uint8_t>(Raw, RawLen), /*LowerCase=*/true);
+  if (Actual != Job.Sha256Hex)
+    return fail(false, "sha256 mismatch for " + Where + ": expected " +
+                           Job.Sha256Hex + ", got " + Actual);
+
+  StringRef FinalDir = sys::path::parent_path(Job.FinalPath);
+  if (std::error_code EC = sys::fs::create_directories(FinalDir))
+    return fail(false,
+                "cannot create '" + FinalDir.str() + "': " + EC.message());
+  sys::fs::setPermissions(TempPath, sys::fs::all_read | sys::fs::owner_write);
+  if (std::error_code EC = sys::fs::rename(TempPath, Job.FinalPath))
+    return fail(false, "cannot move '" + TempPath + "' to '" + Job.FinalPath +
+                           "': " + EC.message());
+  TempPath.clear();
+  AttemptResult R;
+  R.Ok = true;
+  return R;
+}
+
+void scrub(std::string &Text, StringRef Secret);
+
+/// Downloads \p Job with retries; returns the error message or "".
+std::string downloadWithRetries(const DownloadJob &Job,
+                                const DownloadContext &Ctx) {
+  Expected<URLInfo> Info = parseURL(Job.URL);
+  if (!Info)
+    return "cannot download package '" + Job.Package +
+           "': " + toString(Info.takeError());
+  bool Insecure = isInsecureAllowed(*Info, Ctx.Opts);
+  if (Info->Scheme == "http" && !Insecure)
+    return "refusing to download '" + Job.Filename + "' for package '" +
+           Job.Package + "' over insecure http from " + redactURL(Job.URL) +
+           "; pass --allow-insecure-host=" + Info->Host + " to allow it";
+  if (Info->Scheme != "http" && Info->Scheme != "https")
+    return "cannot download package '" + Job.Package + "' from " +
+           redactURL(Job.URL) + ": unsupported URL scheme '" + Info->Scheme +
+           "'";
+
+  unsigned Attempts = Ctx.Opts.Retries + 1;
+  std::string LastError;
+  for (unsigned Attempt = 1; Attempt <= Attempts; ++Attempt) {
+    if (Attempt > 1) {
+      uint64_t Delay = (uint64_t)Ctx.Opts.RetryBaseDelayMs << (Attempt - 2);
+      Ctx.Con.note(LastError + "; retrying in " + Twine(Delay) +
+                   " ms (attempt " + Twine(Attempt) + " of " + Twine(Attempts) +
+                   ")");
+      std::this_thread::sleep_for(std::chrono::milliseconds(Delay));
+    }
+    std::string TempPath;
+    AttemptResult R = attemptDownload(Job, *Info, Insecure, Ctx, TempPath);
+    if (!TempPath.empty())
+      sys::fs::remove(TempPath);
+    if (R.Ok)
+      return std::string();
+    LastError = std::move(R.Message);
+    scrub(LastError, Ctx.EnvPassword);
+    scrub(LastError, Info->Password);
+    if (!R.Retryable)
+      return LastError;
+  }
+  if (Attempts > 1)
+    LastError += " (gave up after " + std::to_string(Attempts) + " attempts)";
+  return LastError;
+}
+
+/// Replaces every occurrence of \p Secret in \p Text with "***". Secrets
+/// shorter than four characters would match ordinary words and are left alone.
+void scrub(std::string &Text, StringRef Secret) {
+  if (Secret.size() < 4)
+    return;
+  size_t Pos = 0;
+  while ((Pos = Text.find(Secret.data(), Pos, Secret.size())) !=
+         std::string::npos) {
+    Text.replace(Pos, Secret.size(), "***");
+    Pos += 3;
+  }
+}
+
+} // namespace
+
+void Console::clearLine() {
+  if (!Drawn)
+    return;
+  OS << "\r\x1b[K";
+  Drawn = false;
+}
+
+void Console::draw(bool Force) {
+  if (!ShowProgress)
+    return;
+  uint64_t Now = nowMs();
+  if (!Force && Now - LastDrawMs < 100)
+    return;
+  LastDrawMs = Now;
+  constexpr unsigned Width = 30;
+  unsigned Filled = TotalJobs ? Width * DoneJobs / TotalJobs : Width;
+  OS << "\rDownloading [" << std::string(Filled, '=')
+     << std::string(Width - Filled, ' ') << "] " << DoneJobs << "/" << TotalJobs
+     << " wheels, " << format("%.1f", (double)TotalBytes / (1024.0 * 1024.0))
+     << " MiB";
+  OS.flush();
+  Drawn = true;
+}
+
+void Console::note(const Twine &Msg) {
+  std::lock_guard<std::mutex> Guard(Lock);
+  clearLine();
+  OS << "note: " << Msg << "\n";
+  OS.flush();
+  draw(/*Force=*/true);
+}
+
+void Console::addBytes(uint64_t Bytes) {
+  std::lock_guard<std::mutex> Guard(Lock);
+  TotalBytes += Bytes;
+  draw(/*Force=*/false);
+}
+
+void Console::finishJob() {
+  std::lock_guard<std::mutex> Guard(Lock);
+  ++DoneJobs;
+  draw(/*Force=*/true);
+}
+
+void Console::finish() {
+  std::lock_guard<std::mutex> Guard(Lock);
+  clearLine();
+  OS.flush();
+}
+
+bool lambdaopt::fetch::isSha256Hex(StringRef Hex) {
+  return Hex.size() == 64 && llvm::all_of(Hex, [](char C) {
+           return isDigit(C) || (C >= 'a' && C <= 'f');
+         });
+}
+
+std::string lambdaopt::fetch::percentDecode(StringRef S) {
+  initCurl();
+  int Len = 0;
+  std::unique_ptr<char, CurlDeleter> Raw(
+      curl_easy_unescape(nullptr, S.data(), (int)S.size(), &Len));
+  if (!Raw)
+    return S.str();
+  return std::string(Raw.get(), Len);
+}
+
+std::vector<std::string>
+lambdaopt::fetch::runDownloads(ArrayRef<DownloadJob> Jobs,
+                               const FetchOptions &Opts, Console &Con) {
+  initCurl();
+  DownloadContext Ctx{Opts, Con, {}, {}, {}};
+  if (Optional<std::string> U =
+          sys::Process::GetEnv("LAMBDA_OPT_INDEX_USERNAME"))
+    Ctx.EnvUser = *U;
+  if (Optional<std::string> P =
+          sys::Process::GetEnv("LAMBDA_OPT_INDEX_PASSWORD"))
+    Ctx.EnvPassword = *P;
+  if (Optional<std::string> N = sys::Process::GetEnv("NETRC"))
+    Ctx.NetrcFile = *N;
+
+  std::vector<std::string> Errors(Jobs.size());
+  unsigned Threads = std::max(1u, std::min<unsigned>(Opts.Jobs, Jobs.size()));
+  {
+    ThreadPool Pool(hardware_concurrency(Threads));
+    for (size_t I = 0, E = Jobs.size(); I != E; ++I)
+      Pool.async([&, I] {
+        Errors[I] = downloadWithRetries(Jobs[I], Ctx);
+        Con.finishJob();
+      });
+    Pool.wait();
+  }
+  return Errors;
+}

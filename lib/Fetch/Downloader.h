@@ -1,0 +1,86 @@
+//===- Downloader.h - Parallel verified HTTP downloads ----------*- C++ -*-===//
+//
+// Part of lambda-opt, under the Apache License v2.0.
+//
+//===----------------------------------------------------------------------===//
+///
+/// \file
+/// Internal interface between Fetch.cpp and the libcurl transfer code.
+///
+//===----------------------------------------------------------------------===//
+
+#ifndef LAMBDA_OPT_LIB_FETCH_DOWNLOADER_H
+#define LAMBDA_OPT_LIB_FETCH_DOWNLOADER_H
+
+#include "lambda-opt/Fetch/Fetch.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lambdaopt {
+namespace fetch {
+
+/// One file to download, verify, and rename into place.
+struct DownloadJob {
+  std::string Package;
+  std::string Filename;
+  std::string URL;
+  std::string Sha256Hex;
+  std::optional<uint64_t> Size;
+  /// Directory for the partial file; must be on the same file system as
+  /// FinalPath so that the final rename is atomic.
+  std::string TempDir;
+  /// Where the verified file ends up.
+  std::string FinalPath;
+};
+
+/// Serialises notes and the progress bar on one stream.
+class Console {
+public:
+  Console(llvm::raw_ostream &OS, bool ShowProgress, unsigned TotalJobs)
+      : OS(OS), ShowProgress(ShowProgress), TotalJobs(TotalJobs) {}
+
+  /// Prints "note: <Msg>" on its own line.
+  void note(const llvm::Twine &Msg);
+  /// Accounts \p Bytes more downloaded bytes.
+  void addBytes(uint64_t Bytes);
+  /// Accounts one more finished download.
+  void finishJob();
+  /// Erases the progress bar.
+  void finish();
+
+private:
+  void clearLine();
+  void draw(bool Force);
+
+  std::mutex Lock;
+  llvm::raw_ostream &OS;
+  bool ShowProgress;
+  bool Drawn = false;
+  unsigned TotalJobs;
+  unsigned DoneJobs = 0;
+  uint64_t TotalBytes = 0;
+  uint64_t LastDrawMs = 0;
+};
+
+/// Runs \p Jobs with at most Opts.Jobs transfers at once. Returns one entry
+/// per job: empty on success, otherwise the error message.
+std::vector<std::string> runDownloads(llvm::ArrayRef<DownloadJob> Jobs,
+                                      const FetchOptions &Opts, Console &Con);
+
+/// Whether \p Hex is 64 lowercase hex digits.
+bool isSha256Hex(llvm::StringRef Hex);
+
+/// Percent-decodes \p S.
+std::string percentDecode(llvm::StringRef S);
+
+} // namespace fetch
+} // namespace lambdaopt
+
+#endif // LAMBDA_OPT_LIB_FETCH_DOWNLOADER_H

@@ -1,0 +1,419 @@
+//===- Fetch.cpp - Locate, cache and download wheels ----------------------===//
+//
+// Part of lambda-opt, under the Apache License v2.0.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lambda-opt/Fetch/Fetch.h"
+#include "Downloader.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <curl/curl.h>
+#include <openssl/evp.h>
+
+#include <map>
+
+using namespace llvm;
+using namespace lambdaopt;
+using namespace lambdaopt::fetch;
+
+namespace {
+
+/// A request after validation, with its file name and hash worked out.
+struct NormalizedRequest {
+  std::string Filename;
+  std::string Sha256Hex;
+};
+
+/// Removes an optional "sha256:" prefix and lowercases the digest.
+std::string normalizeHash(StringRef Hash) {
+  Hash = Hash.trim();
+  Hash.consume_front_insensitive("sha256:");
+  return Hash.lower();
+}
+
+/// Rejects names that would escape the directory they are joined onto.
+Error checkFilename(StringRef Name, StringRef Origin) {
+  if (Name.empty() || Name == "." || Name == ".." ||
+      Name.find_first_of("/\\") != StringRef::npos ||
+      Name.find('\0') != StringRef::npos)
+    return createStringError(inconvertibleErrorCode(),
+                             "'%s' is not a usable wheel file name (from %s)",
+                             Name.str().c_str(), Origin.str().c_str());
+  return Error::success();
+}
+
+/// Checks the file at \p Path against the lock's size and hash. \p What
+/// describes the file in messages.
+Error verifyFile(StringRef Path, const WheelRequest &Req, StringRef Sha256Hex,
+                 StringRef What) {
+  if (Req.Size) {
+    uint64_t ActualSize = 0;
+    if (std::error_code EC = sys::fs::file_size(Path, ActualSize))
+      return createStringError(EC, "cannot stat %s '%s': %s",
+                               What.str().c_str(), Path.str().c_str(),
+                               EC.message().c_str());
+    if (ActualSize != *Req.Size)
+      return createStringError(
+          inconvertibleErrorCode(),
+          "size mismatch for package '%s' in %s '%s': expected %llu bytes, "
+          "got %llu",
+          Req.Package.c_str(), What.str().c_str(), Path.str().c_str(),
+          (unsigned long long)*Req.Size, (unsigned long long)ActualSize);
+  }
+  if (Sha256Hex.empty())
+    return Error::success();
+  Expected<std::string> Actual = computeFileSha256(Path);
+  if (!Actual)
+    return Actual.takeError();
+  if (*Actual != Sha256Hex)
+    return createStringError(
+        inconvertibleErrorCode(),
+        "sha256 mismatch for package '%s' in %s '%s': expected %s, got %s",
+        Req.Package.c_str(), What.str().c_str(), Path.str().c_str(),
+        Sha256Hex.str().c_str(), Actual->c_str());
+  return Error::success();
+}
+
+/// Turns a file:// URL into a local path.
+Expected<std::string> getPathFromFileURL(StringRef URL) {
+  StringRef Rest = URL.drop_front(strlen("file://"));
+  size_t Slash = Rest.find('/');
+  StringRef Host = Rest.substr(0, Slash);
+  if (!Host.empty() && !Host.equals_insensitive("localhost"))
+    return createStringError(inconvertibleErrorCode(),
+                             "file URL '%s' names a remote host",
+                             redactURL(URL).c_str());
+  if (Slash == StringRef::npos)
+    return createStringError(inconvertibleErrorCode(),
+                             "file URL '%s' has no path",
+                             redactURL(URL).c_str());
+  StringRef Path = Rest.substr(Slash);
+  Path = Path.take_until([](char C) { return C == '?' || C == '#'; });
+  return percentDecode(Path);
+}
+
+/// Finds the file name and hash of \p Req.
+Expected<NormalizedRequest> normalizeRequest(const WheelRequest &Req) {
+  NormalizedRequest N;
+  N.Sha256Hex = normalizeHash(Req.Sha256Hex);
+  if (!N.Sha256Hex.empty() && !isSha256Hex(N.Sha256Hex))
+    return createStringError(inconvertibleErrorCode(),
+                             "invalid sha256 '%s' for package '%s'",
+                             Req.Sha256Hex.c_str(), Req.Package.c_str());
+  N.Filename = Req.Filename;
+  if (N.Filename.empty() && !Req.LocalPath.empty())
+    N.Filename = sys::path::filename(Req.LocalPath).str();
+  if (N.Filename.empty() && !Req.URL.empty()) {
+    Expected<std::string> Name = getFilenameFromURL(Req.URL);
+    if (!Name)
+      return Name.takeError();
+    N.Filename = std::move(*Name);
+  }
+  if (N.Filename.empty())
+    return createStringError(inconvertibleErrorCode(),
+                             "package '%s' has neither a URL nor a path",
+                             Req.Package.c_str());
+  if (Error E = checkFilename(N.Filename, "package '" + Req.Package + "'"))
+    return Error(std::move(E));
+  return N;
+}
+
+/// Resolves a wheel that lives on the local file system (a lock `path` or a
+/// file:// URL).
+Expected<FetchedWheel> resolveLocal(const WheelRequest &Req,
+                                    const NormalizedRequest &N,
+                                    const FetchOptions &Opts) {
+  std::string Path = Req.LocalPath;
+  if (Path.empty()) {
+    Expected<std::string> P = getPathFromFileURL(Req.URL);
+    if (!P)
+      return P.takeError();
+    Path = std::move(*P);
+  }
+  SmallString<256> Full(Path);
+  if (!sys::path::is_absolute(Full) && !Opts.ProjectDir.empty()) {
+    Full = Opts.ProjectDir;
+    sys::path::append(Full, Path);
+  }
+  if (!sys::fs::is_regular_file(Full))
+    return createStringError(inconvertibleErrorCode(),
+                             "local wheel '%s' for package '%s' does not exist",
+                             Full.c_str(), Req.Package.c_str());
+  if (Error E = verifyFile(Full, Req, N.Sha256Hex, "local wheel"))
+    return Error(std::move(E));
+  return FetchedWheel{std::string(Full), WheelSourceKind::Local};
+}
+
+/// Looks for the wheel in the --find-links directories. Returns None when it
+/// is in none of them.
+Expected<Optional<FetchedWheel>> findInFindLinks(const WheelRequest &Req,
+                                                 const NormalizedRequest &N,
+                                                 const FetchOptions &Opts) {
+  for (const std::string &Dir : Opts.FindLinks) {
+    SmallString<256> Candidate(Dir);
+    sys::path::append(Candidate, N.Filename);
+    if (!sys::fs::is_regular_file(Candidate))
+      continue;
+    if (Error E = verifyFile(Candidate, Req, N.Sha256Hex, "find-links file"))
+      return Error(std::move(E));
+    return FetchedWheel{std::string(Candidate), WheelSourceKind::FindLinks};
+  }
+  return None;
+}
+
+/// Picks the directory downloads go to: the cache when it is writable,
+/// otherwise a fresh temporary directory.
+Expected<std::string> prepareDownloadRoot(StringRef CacheDir, Console &Con) {
+  SmallString<256> Tmp(CacheDir);
+  sys::path::append(Tmp, "tmp");
+  std::error_code EC = sys::fs::create_directories(Tmp);
+  if (!EC)
+    EC = sys::fs::access(Tmp, sys::fs::AccessMode::Write);
+  if (!EC)
+    return CacheDir.str();
+  SmallString<256> TempRoot;
+  sys::path::system_temp_directory(/*ErasedOnReboot=*/true, TempRoot);
+  sys::path::append(TempRoot, "lambda-opt-wheels");
+  SmallString<256> Unique;
+  if (std::error_code TmpEC = sys::fs::createUniqueDirectory(TempRoot, Unique))
+    return createStringError(TmpEC,
+                             "cache directory '%s' is not writable (%s) and "
+                             "no temporary directory could be created: %s",
+                             CacheDir.str().c_str(), EC.message().c_str(),
+                             TmpEC.message().c_str());
+  Con.note("cache directory '" + CacheDir + "' is not writable (" +
+           EC.message() + "); downloading into '" + Unique + "'");
+  SmallString<256> UniqueTmp(Unique);
+  sys::path::append(UniqueTmp, "tmp");
+  if (std::error_code TmpEC = sys::fs::create_directories(UniqueTmp))
+    return createStringError(TmpEC, "cannot create '%s': %s", UniqueTmp.c_str(),
+                             TmpEC.message().c_str());
+  return std::string(Unique);
+}
+
+} // namespace
+
+std::string lambdaopt::redactURL(StringRef URL) {
+  size_t SchemeEnd = URL.find("://");
+  if (SchemeEnd == StringRef::npos)
+    return URL.str();
+  size_t AuthStart = SchemeEnd + 3;
+  size_t AuthEnd = URL.find_first_of("/?#", AuthStart);
+  StringRef Authority = URL.slice(AuthStart, AuthEnd);
+  size_t At = Authority.rfind('@');
+  if (At == StringRef::npos)
+    return URL.str();
+  std::string Result = URL.take_front(AuthStart).str();
+  Result += "***";
+  Result += URL.drop_front(AuthStart + At).str();
+  return Result;
+}
+
+Expected<std::string> lambdaopt::getFilenameFromURL(StringRef URL) {
+  StringRef Path = URL;
+  size_t SchemeEnd = Path.find("://");
+  if (SchemeEnd != StringRef::npos) {
+    Path = Path.drop_front(SchemeEnd + 3);
+    size_t Slash = Path.find('/');
+    Path = Slash == StringRef::npos ? StringRef() : Path.substr(Slash);
+  }
+  Path = Path.take_until([](char C) { return C == '?' || C == '#'; });
+  StringRef Segment = Path.rsplit('/').second;
+  if (Path.find('/') == StringRef::npos)
+    Segment = Path;
+  std::string Name = percentDecode(Segment);
+  if (Error E = checkFilename(Name, "URL '" + redactURL(URL) + "'"))
+    return Error(std::move(E));
+  return Name;
+}
+
+std::string lambdaopt::getDefaultCacheDir() {
+  SmallString<256> Dir;
+  Optional<std::string> XDG = sys::Process::GetEnv("XDG_CACHE_HOME");
+  if (XDG && sys::path::is_absolute(*XDG)) {
+    Dir = *XDG;
+  } else {
+    if (!sys::path::home_directory(Dir))
+      sys::path::system_temp_directory(/*ErasedOnReboot=*/false, Dir);
+    sys::path::append(Dir, ".cache");
+  }
+  sys::path::append(Dir, "lambda-opt");
+  return std::string(Dir);
+}
+
+std::string lambdaopt::getCachePath(StringRef CacheDir, StringRef Sha256Hex,
+                                    StringRef Filename) {
+  SmallString<256> Path(CacheDir);
+  sys::path::append(Path, "wheels", "sha256", Sha256Hex.take_front(2),
+                    Sha256Hex);
+  sys::path::append(Path, Filename);
+  return std::string(Path);
+}
+
+Expected<std::string> lambdaopt::computeFileSha256(StringRef Path) {
+  ErrorOr<std::unique_ptr<MemoryBuffer>> Buf = MemoryBuffer::getFile(
+      Path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  if (!Buf)
+    return createStringError(Buf.getError(), "cannot read '%s': %s",
+                             Path.str().c_str(),
+                             Buf.getError().message().c_str());
+  unsigned char Digest[EVP_MAX_MD_SIZE];
+  unsigned DigestLen = 0;
+  if (!EVP_Digest((*Buf)->getBufferStart(), (*Buf)->getBufferSize(), Digest,
+                  &DigestLen, EVP_sha256(), nullptr))
+    return createStringError(inconvertibleErrorCode(),
+                             "sha256 computation failed for '%s'",
+                             Path.str().c_str());
+  return toHex(ArrayRef<uint8_t>(Digest, DigestLen), /*LowerCase=*/true);
+}
+
+Expected<std::vector<FetchedWheel>>
+lambdaopt::fetchWheels(ArrayRef<WheelRequest> Requests,
+                       const FetchOptions &Opts) {
+  raw_ostream &NoteOS = Opts.Notes ? *Opts.Notes : errs();
+  std::string CacheDir =
+      Opts.CacheDir.empty() ? getDefaultCacheDir() : Opts.CacheDir;
+
+  std::vector<Optional<FetchedWheel>> Results(Requests.size());
+  std::vector<std::string> Errors(Requests.size());
+  std::vector<NormalizedRequest> Normalized(Requests.size());
+  // Requests still to download, by (hash, file name), so that a wheel wanted
+  // twice is only downloaded once. The value indexes Requests.
+  std::map<std::pair<std::string, std::string>, size_t> Pending;
+  // For each request, the request whose download it shares.
+  std::vector<size_t> SharedWith(Requests.size(), Requests.size());
+  Console PreCon(NoteOS, /*ShowProgress=*/false, 0);
+
+  for (size_t I = 0, E = Requests.size(); I != E; ++I) {
+    const WheelRequest &Req = Requests[I];
+    Expected<NormalizedRequest> N = normalizeRequest(Req);
+    if (!N) {
+      Errors[I] = toString(N.takeError());
+      continue;
+    }
+    Normalized[I] = std::move(*N);
+    const NormalizedRequest &NR = Normalized[I];
+
+    if (!Req.LocalPath.empty() || StringRef(Req.URL).startswith("file://")) {
+      Expected<FetchedWheel> W = resolveLocal(Req, NR, Opts);
+      if (!W)
+        Errors[I] = toString(W.takeError());
+      else
+        Results[I] = std::move(*W);
+      continue;
+    }
+
+    Expected<Optional<FetchedWheel>> Found = findInFindLinks(Req, NR, Opts);
+    if (!Found) {
+      Errors[I] = toString(Found.takeError());
+      continue;
+    }
+    if (*Found) {
+      Results[I] = std::move(**Found);
+      continue;
+    }
+
+    if (NR.Sha256Hex.empty()) {
+      Errors[I] = "package '" + Req.Package + "' (" + NR.Filename +
+                  ") has no sha256 in the lock; refusing to use an "
+                  "unverified download";
+      continue;
+    }
+
+    std::string CachePath = getCachePath(CacheDir, NR.Sha256Hex, NR.Filename);
+    if (sys::fs::is_regular_file(CachePath)) {
+      Error E = verifyFile(CachePath, Req, NR.Sha256Hex, "cache entry");
+      if (!E) {
+        Results[I] = FetchedWheel{CachePath, WheelSourceKind::Cache};
+        continue;
+      }
+      PreCon.note("discarding corrupted cache entry: " +
+                  toString(std::move(E)));
+      sys::fs::remove(CachePath);
+    }
+
+    if (Opts.Offline) {
+      Errors[I] = "package '" + Req.Package + "' (" + NR.Filename +
+                  ") is not in any find-links directory nor in the cache '" +
+                  CacheDir + "', and offline mode forbids downloading it";
+      continue;
+    }
+    if (Req.URL.empty()) {
+      Errors[I] = "package '" + Req.Package + "' (" + NR.Filename +
+                  ") is not available locally and the lock gives no URL";
+      continue;
+    }
+    auto Key = std::make_pair(NR.Sha256Hex, NR.Filename);
+    auto It = Pending.find(Key);
+    if (It != Pending.end()) {
+      SharedWith[I] = It->second;
+      continue;
+    }
+    Pending.emplace(Key, I);
+    SharedWith[I] = I;
+  }
+
+  if (!Pending.empty()) {
+    std::vector<size_t> Owners;
+    for (size_t I = 0, E = Requests.size(); I != E; ++I)
+      if (SharedWith[I] == I)
+        Owners.push_back(I);
+    Console Con(NoteOS, Opts.Progress && errs().is_displayed(), Owners.size());
+    Expected<std::string> Root = prepareDownloadRoot(CacheDir, Con);
+    if (!Root) {
+      std::string Msg = toString(Root.takeError());
+      for (size_t I : Owners)
+        Errors[I] = Msg;
+    } else {
+      SmallString<256> TempDir(*Root);
+      sys::path::append(TempDir, "tmp");
+      std::vector<DownloadJob> Jobs;
+      for (size_t I : Owners) {
+        const WheelRequest &Req = Requests[I];
+        const NormalizedRequest &NR = Normalized[I];
+        Jobs.push_back(
+            DownloadJob{Req.Package, NR.Filename, Req.URL, NR.Sha256Hex,
+                        Req.Size, std::string(TempDir),
+                        getCachePath(*Root, NR.Sha256Hex, NR.Filename)});
+      }
+      std::vector<std::string> JobErrors = runDownloads(Jobs, Opts, Con);
+      for (size_t J = 0, E = Owners.size(); J != E; ++J) {
+        if (JobErrors[J].empty())
+          Results[Owners[J]] =
+              FetchedWheel{Jobs[J].FinalPath, WheelSourceKind::Download};
+        else
+          Errors[Owners[J]] = JobErrors[J];
+      }
+    }
+    Con.finish();
+    for (size_t I = 0, E = Requests.size(); I != E; ++I) {
+      size_t Owner = SharedWith[I];
+      if (Owner == Requests.size() || Owner == I)
+        continue;
+      Results[I] = Results[Owner];
+      Errors[I] = Errors[Owner];
+    }
+  }
+
+  Error All = Error::success();
+  for (const std::string &Msg : Errors)
+    if (!Msg.empty())
+      All = joinErrors(std::move(All),
+                       createStringError(inconvertibleErrorCode(), Msg));
+  if (All)
+    return Error(std::move(All));
+  std::vector<FetchedWheel> Out;
+  Out.reserve(Results.size());
+  for (Optional<FetchedWheel> &W : Results)
+    Out.push_back(std::move(*W));
+  return Out;
+}
