@@ -513,9 +513,9 @@ static void parsePiece(StringRef Text, ArrayRef<size_t> Cuts, Project &P,
 
 /// Parses \p Text on this thread, header and packages together.
 static Error parseWhole(StringRef Text, Project &P) {
-  toml::Parser Parser;
+  BumpPtrAllocator Scratch;
   auto Doc = std::make_unique<toml::Document>();
-  if (Error E = Parser.parse(Text, *Doc))
+  if (Error E = toml::Parser::parseWithScratch(Text, *Doc, Scratch))
     return E;
   Reader R(Text, P.getAllocator(), "uv.lock");
   LockConverter C(R, P);
@@ -561,9 +561,9 @@ static bool parseSplit(StringRef Text, Project &P, const LoadOptions &Opts,
       Pool.async([&, I] { parsePiece(Text, Cuts[I], P, Results[I]); });
     // The header (everything before the first package) on this thread.
     StringRef Head = Text.take_front(Headers.front());
-    toml::Parser Parser;
+    BumpPtrAllocator Scratch;
     auto Doc = std::make_unique<toml::Document>();
-    if (Error E = Parser.parse(Head, *Doc)) {
+    if (Error E = toml::Parser::parseWithScratch(Head, *Doc, Scratch)) {
       HeaderErr = std::move(E);
     } else {
       Reader R(Text, P.getAllocator(), "uv.lock");

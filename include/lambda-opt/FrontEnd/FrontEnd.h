@@ -34,7 +34,7 @@ struct LoadOptions {
   /// Worker threads for a large lock; 0 picks the hardware's count.
   unsigned Threads = 0;
   /// Files smaller than this are parsed whole, on the calling thread.
-  size_t ParallelThreshold = 512 * 1024;
+  size_t ParallelThreshold = 128 * 1024;
   /// Whether to read pyproject.toml beside uv.lock.
   bool ReadPyProject = true;
 };
