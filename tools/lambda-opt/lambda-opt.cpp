@@ -13,15 +13,22 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "lambda-opt/Diagnostics/Config.h"
+#include "lambda-opt/Diagnostics/DiagnosticEngine.h"
+#include "lambda-opt/Diagnostics/Renderer.h"
 #include "lambda-opt/FrontEnd/FrontEnd.h"
-#include "lambda-opt/IR/Printer.h"
 #include "lambda-opt/IR/Project.h"
+#include "lambda-opt/Passes/PassBuilder.h"
+#include "lambda-opt/Passes/StandardInstrumentations.h"
+#include "lambda-opt/Plugin/PassPlugin.h"
 #include "lambda-opt/Support/SourceError.h"
 #include "lambda-opt/Support/Version.h"
+#include "lambda-opt/TOML/TOML.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
@@ -30,40 +37,149 @@ using namespace llvm;
 using namespace lambdaopt;
 
 static cl::OptionCategory MainCategory("lambda-opt options");
+static cl::OptionCategory LintCategory("Lint options");
+static cl::OptionCategory DebugCategory("Pass debugging options");
+
+static cl::opt<std::string> InputPath(cl::Positional, cl::desc("[PROJECT]"),
+                                      cl::init("."), cl::cat(MainCategory));
 
 static cl::opt<std::string>
-    InputPath(cl::Positional, cl::desc("[PROJECT]"), cl::init("."),
-              cl::cat(MainCategory));
+    Emit("emit",
+         cl::desc("What to write after the passes ran: none (default; only "
+                  "report findings) or the <kind> of an emit-<kind> pass, "
+                  "e.g. ir"),
+         cl::value_desc("kind"), cl::init("none"), cl::cat(MainCategory));
 
-enum class EmitKind { None, IR };
-
-static cl::opt<EmitKind> Emit(
-    "emit", cl::desc("What to write after the passes ran"),
-    cl::values(clEnumValN(EmitKind::None, "none",
-                          "nothing; only report findings (default)"),
-               clEnumValN(EmitKind::IR, "ir",
-                          "a textual dump of the IR, for tests and debugging")),
-    cl::init(EmitKind::None), cl::cat(MainCategory));
-
-static cl::opt<std::string> OutputPath("o", cl::desc("Output file ('-' for stdout)"),
+static cl::opt<std::string> OutputPath("o",
+                                       cl::desc("Output file ('-' for stdout)"),
                                        cl::value_desc("file"), cl::init("-"),
                                        cl::cat(MainCategory));
 
-static cl::opt<unsigned>
-    ParseThreads("parse-threads",
-                 cl::desc("Threads for parsing a large uv.lock (0 = all cores)"),
-                 cl::init(0), cl::Hidden, cl::cat(MainCategory));
+static cl::opt<std::string>
+    Passes("passes",
+           cl::desc("A pipeline to run instead of the default one, e.g. "
+                    "'verify,package(lock-hygiene)'"),
+           cl::value_desc("pipeline"), cl::cat(MainCategory));
+
+static cl::list<std::string> PluginPaths("load-pass-plugin",
+                                         cl::desc("Load a pass plugin"),
+                                         cl::value_desc("file.so"),
+                                         cl::cat(MainCategory));
+
+static cl::opt<bool>
+    PrintPasses("print-passes", cl::desc("List every pass and rule, then exit"),
+                cl::cat(MainCategory));
+
+static cl::opt<bool> PrintPipelinePasses(
+    "print-pipeline-passes",
+    cl::desc("Print the pipeline that would run, then exit"),
+    cl::cat(MainCategory));
+
+static cl::opt<std::string>
+    Explain("explain", cl::desc("Print a rule's documentation, then exit"),
+            cl::value_desc("code"), cl::cat(MainCategory));
+
+static cl::opt<unsigned> ParseThreads(
+    "parse-threads",
+    cl::desc("Threads for parsing a large uv.lock (0 = all cores)"),
+    cl::init(0), cl::Hidden, cl::cat(MainCategory));
+
+static cl::opt<std::string>
+    OutputFormat("output-format",
+                 cl::desc("How findings are written: text (stderr), json, "
+                          "sarif or github (stdout)"),
+                 cl::value_desc("format"), cl::init("text"),
+                 cl::cat(LintCategory));
+
+static cl::opt<std::string>
+    ConfigPath("config",
+               cl::desc("Read the [tool.lambda-opt] keys from this TOML file "
+                        "instead of pyproject.toml"),
+               cl::value_desc("file"), cl::cat(LintCategory));
+
+static cl::list<std::string>
+    Select("select", cl::desc("Rules to check, replacing the configuration"),
+           cl::CommaSeparated, cl::value_desc("codes"), cl::cat(LintCategory));
+static cl::list<std::string>
+    ExtendSelect("extend-select", cl::desc("Rules to check in addition"),
+                 cl::CommaSeparated, cl::value_desc("codes"),
+                 cl::cat(LintCategory));
+static cl::list<std::string> Ignore("ignore", cl::desc("Rules to skip"),
+                                    cl::CommaSeparated, cl::value_desc("codes"),
+                                    cl::cat(LintCategory));
+
+static cl::opt<bool> WarningsAsErrors("warnings-as-errors",
+                                      cl::desc("Report warnings as errors"),
+                                      cl::cat(LintCategory));
+
+static cl::opt<bool> ExitZero("exit-zero",
+                              cl::desc("Exit 0 even when errors were found"),
+                              cl::cat(LintCategory));
+
+static cl::opt<bool> PrintBeforeAll("print-before-all",
+                                    cl::desc("Print the IR before each pass"),
+                                    cl::cat(DebugCategory));
+static cl::opt<bool> PrintAfterAll("print-after-all",
+                                   cl::desc("Print the IR after each pass"),
+                                   cl::cat(DebugCategory));
+static cl::list<std::string>
+    PrintBefore("print-before", cl::desc("Print the IR before these passes"),
+                cl::CommaSeparated, cl::value_desc("pass"),
+                cl::cat(DebugCategory));
+static cl::list<std::string>
+    PrintAfter("print-after", cl::desc("Print the IR after these passes"),
+               cl::CommaSeparated, cl::value_desc("pass"),
+               cl::cat(DebugCategory));
+static cl::opt<bool>
+    PrintChanged("print-changed",
+                 cl::desc("Print the IR after each pass that changed it"),
+                 cl::cat(DebugCategory));
+static cl::opt<bool> TimePasses("time-passes",
+                                cl::desc("Report the time of each pass"),
+                                cl::cat(DebugCategory));
+static cl::opt<bool> DebugPassManager(
+    "debug-pass-manager",
+    cl::desc("Log each pass and analysis run and invalidation"),
+    cl::cat(DebugCategory));
+static cl::opt<bool> VerifyEach("verify-each",
+                                cl::desc("Verify the IR after each transform"),
+                                cl::cat(DebugCategory));
 
 static constexpr int ExitClean = 0;
+static constexpr int ExitFindings = 1;
 static constexpr int ExitUsage = 2;
 
 static void printVersion(raw_ostream &OS) {
   OS << "lambda-opt " << getVersionString() << '\n';
 }
 
+static int fail(Error E) {
+  WithColor::error(errs(), "lambda-opt") << toString(std::move(E)) << '\n';
+  return ExitUsage;
+}
+
+/// Parses --config into \p P (so that errors are located and plugins see
+/// the table) and makes it the project's [tool.lambda-opt].
+static Error readConfigFile(Project &P, StringRef Path) {
+  ErrorOr<std::unique_ptr<MemoryBuffer>> Buffer = MemoryBuffer::getFile(Path);
+  if (!Buffer)
+    return createStringError(Buffer.getError(), "cannot read '%s': %s",
+                             Path.str().c_str(),
+                             Buffer.getError().message().c_str());
+  StringRef Text = (*Buffer)->getBuffer();
+  P.getSourceMgr().AddNewSourceBuffer(std::move(*Buffer), SMLoc());
+  auto Doc = std::make_unique<toml::Document>();
+  toml::Parser Parser;
+  if (Error E = Parser.parse(Text, *Doc))
+    return E;
+  P.Metadata.LambdaOpt = Doc->getRoot();
+  P.adoptDocument(std::move(Doc));
+  return Error::success();
+}
+
 int main(int argc, char **argv) {
   InitLLVM X(argc, argv);
-  cl::HideUnrelatedOptions(MainCategory);
+  cl::HideUnrelatedOptions({&MainCategory, &LintCategory, &DebugCategory});
   cl::SetVersionPrinter(printVersion);
   if (!cl::ParseCommandLineOptions(
           argc, argv,
@@ -74,6 +190,58 @@ int main(int argc, char **argv) {
           &errs()))
     return ExitUsage;
 
+  // Output: where the emitter writes (kept only if the pipeline succeeds).
+  std::error_code EC;
+  ToolOutputFile Out(OutputPath, EC, sys::fs::OF_None);
+  if (EC) {
+    WithColor::error(errs(), "lambda-opt")
+        << "cannot open '" << OutputPath << "': " << EC.message() << '\n';
+    return ExitUsage;
+  }
+  Expected<OutputFormatKind> Format = parseOutputFormat(OutputFormat);
+  if (!Format)
+    return fail(Format.takeError());
+
+  // Registry: built-in passes and rules, then every plugin's.
+  PassInstrumentationCallbacks PIC;
+  PassBuilder PB(PIC, Out.os());
+  for (const std::string &Path : PluginPaths) {
+    Expected<PassPlugin> Plugin = PassPlugin::load(Path);
+    if (!Plugin)
+      return fail(Plugin.takeError());
+    Plugin->registerCallbacks(PB);
+  }
+
+  // Questions about the registry need no project.
+  if (PrintPasses) {
+    PB.printPassNames(outs());
+    return ExitClean;
+  }
+  if (!Explain.empty()) {
+    Expected<std::string> Doc = PB.explainRule(Explain);
+    if (!Doc)
+      return fail(Doc.takeError());
+    outs() << *Doc;
+    return ExitClean;
+  }
+
+  // Pipeline: --passes or the default, then the emitter picked by --emit.
+  ProjectPassManager PM;
+  StringRef EmitKind = Emit == "none" ? StringRef() : StringRef(Emit);
+  if (Passes.getNumOccurrences()) {
+    if (Error E = PB.parsePassPipeline(PM, Passes))
+      return fail(std::move(E));
+    if (!EmitKind.empty())
+      if (Error E = PB.parsePassPipeline(PM, ("emit-" + EmitKind).str()))
+        return fail(std::move(E));
+  } else if (Error E = PB.buildDefaultPipeline(PM, EmitKind)) {
+    return fail(std::move(E));
+  }
+  if (PrintPipelinePasses) {
+    outs() << PB.printPipeline(PM) << '\n';
+    return ExitClean;
+  }
+
   // Load: parse uv.lock and pyproject.toml into the IR.
   auto P = std::make_unique<Project>();
   LoadOptions LoadOpts;
@@ -83,17 +251,61 @@ int main(int argc, char **argv) {
     return ExitUsage;
   }
 
-  // Emit.
-  if (Emit == EmitKind::None)
-    return ExitClean;
-  std::error_code EC;
-  ToolOutputFile Out(OutputPath, EC, sys::fs::OF_None);
-  if (EC) {
-    WithColor::error(errs(), "lambda-opt")
-        << "cannot open '" << OutputPath << "': " << EC.message() << '\n';
+  // Configure: [tool.lambda-opt] (or --config), then the command line.
+  DiagnosticOptions DiagOpts;
+  if (!ConfigPath.empty())
+    if (Error E = readConfigFile(*P, ConfigPath)) {
+      printError(std::move(E), P->getSourceMgr(), "lambda-opt", errs());
+      return ExitUsage;
+    }
+  if (P->Metadata.LambdaOpt)
+    if (Error E = readDiagnosticConfig(*P->Metadata.LambdaOpt,
+                                       PB.getConfigKeys(), DiagOpts)) {
+      printError(std::move(E), P->getSourceMgr(), "lambda-opt", errs());
+      return ExitUsage;
+    }
+  applyCommandLineSelectors(Select, ExtendSelect, Ignore, DiagOpts);
+  DiagOpts.WarningsAsErrors |= WarningsAsErrors;
+  DiagnosticEngine Diags(PB.getRules());
+  if (Error E = Diags.configure(DiagOpts)) {
+    printError(std::move(E), P->getSourceMgr(), "lambda-opt", errs());
     return ExitUsage;
   }
-  printProject(*P, Out.os());
+
+  // Run: the pipeline, with the debugging instrumentation around passes.
+  InstrumentationOptions InstrOpts;
+  InstrOpts.PrintBeforeAll = PrintBeforeAll;
+  InstrOpts.PrintAfterAll = PrintAfterAll;
+  InstrOpts.PrintBefore = PrintBefore;
+  InstrOpts.PrintAfter = PrintAfter;
+  InstrOpts.PrintChanged = PrintChanged;
+  InstrOpts.TimePasses = TimePasses;
+  InstrOpts.DebugPassManager = DebugPassManager;
+  InstrOpts.VerifyEach = VerifyEach;
+  StandardInstrumentations SI(InstrOpts, errs());
+  SI.registerCallbacks(PIC);
+  AnalysisManager AM(*P, Diags, &PIC);
+  Expected<PreservedAnalyses> Result = PM.run(*P, AM);
+  SI.printTimeReport(errs());
+  if (!Result)
+    return fail(Result.takeError());
+
+  // Report: findings in the chosen format.
+  Diags.finish(P->getSourceMgr());
+  RenderContext Ctx;
+  Ctx.SM = &P->getSourceMgr();
+  Ctx.Rules = &PB.getRules();
+  SmallString<256> Cwd;
+  if (!sys::fs::current_path(Cwd))
+    Ctx.BaseDir = std::string(Cwd);
+  bool ToStderr = *Format == OutputFormatKind::Text;
+  raw_ostream &DiagOS = ToStderr ? errs() : outs();
+  Ctx.UseColor = ToStderr && errs().has_colors();
+  renderDiagnostics(*Format, Diags.getDiagnostics(), Ctx, DiagOS);
+
+  // Exit: 1 when an error-severity finding remains, unless --exit-zero.
   Out.keep();
+  if (Diags.getCount(Severity::Error) && !ExitZero)
+    return ExitFindings;
   return ExitClean;
 }

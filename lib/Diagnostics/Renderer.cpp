@@ -1,0 +1,346 @@
+//===- Renderer.cpp - Text, JSON, SARIF and GitHub output -----------------===//
+//
+// Part of lambda-opt, under the Apache License v2.0.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lambda-opt/Diagnostics/Renderer.h"
+#include "lambda-opt/Support/Version.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
+
+using namespace llvm;
+using namespace lambdaopt;
+
+static constexpr StringLiteral InformationURI =
+    "https://github.com/lambda-opt/lambda-opt";
+
+Expected<OutputFormatKind> lambdaopt::parseOutputFormat(StringRef Name) {
+  if (Name == "text")
+    return OutputFormatKind::Text;
+  if (Name == "json")
+    return OutputFormatKind::JSON;
+  if (Name == "sarif")
+    return OutputFormatKind::SARIF;
+  if (Name == "github")
+    return OutputFormatKind::GitHub;
+  return createStringError(inconvertibleErrorCode(),
+                           "unknown output format '%s' (expected text, json, "
+                           "sarif or github)",
+                           Name.str().c_str());
+}
+
+/// \p Path relative to \p BaseDir when it lies under it, with '/'.
+static std::string makeDisplayPath(StringRef Path, StringRef BaseDir) {
+  if (BaseDir.empty() || Path.empty())
+    return Path.str();
+  SmallString<256> Abs(Path), Base(BaseDir);
+  sys::fs::make_absolute(Abs);
+  sys::fs::make_absolute(Base);
+  sys::path::remove_dots(Abs, /*remove_dot_dot=*/true);
+  sys::path::remove_dots(Base, /*remove_dot_dot=*/true);
+  StringRef Rel = Abs;
+  if (!Rel.consume_front(Base) || !Rel.consume_front("/"))
+    return Path.str();
+  return sys::path::convert_to_slash(Rel);
+}
+
+ResolvedLocation lambdaopt::resolveLocation(const RenderContext &Ctx,
+                                            SMRange Range) {
+  ResolvedLocation L;
+  if (!Ctx.SM || !Range.Start.isValid())
+    return L;
+  unsigned Buffer = Ctx.SM->FindBufferContainingLoc(Range.Start);
+  if (!Buffer)
+    return L;
+  L.File = makeDisplayPath(
+      Ctx.SM->getMemoryBuffer(Buffer)->getBufferIdentifier(), Ctx.BaseDir);
+  std::tie(L.Line, L.Column) = Ctx.SM->getLineAndColumn(Range.Start, Buffer);
+  L.EndLine = L.Line;
+  L.EndColumn = L.Column + 1;
+  if (Range.End.isValid() &&
+      Range.End.getPointer() > Range.Start.getPointer() &&
+      Ctx.SM->FindBufferContainingLoc(Range.End) == Buffer)
+    std::tie(L.EndLine, L.EndColumn) =
+        Ctx.SM->getLineAndColumn(Range.End, Buffer);
+  return L;
+}
+
+//===----------------------------------------------------------------------===//
+// text
+//===----------------------------------------------------------------------===//
+
+static SourceMgr::DiagKind getDiagKind(Severity S) {
+  switch (S) {
+  case Severity::Note:
+    return SourceMgr::DK_Note;
+  case Severity::Warning:
+    return SourceMgr::DK_Warning;
+  case Severity::Error:
+    return SourceMgr::DK_Error;
+  }
+  llvm_unreachable("unknown severity");
+}
+
+static std::string plural(unsigned N, StringRef Word) {
+  return std::to_string(N) + " " + Word.str() + (N == 1 ? "" : "s");
+}
+
+void lambdaopt::renderText(ArrayRef<Diagnostic> Diags, const RenderContext &Ctx,
+                           raw_ostream &OS) {
+  unsigned Counts[3] = {0, 0, 0};
+  for (const Diagnostic &D : Diags) {
+    ++Counts[static_cast<unsigned>(D.Level)];
+    std::string Message = D.Message + " [" + D.Code + "]";
+    SourceMgr::DiagKind Kind = getDiagKind(D.Level);
+    ResolvedLocation L = resolveLocation(Ctx, D.Range);
+    if (L.Line == 0) {
+      SMDiagnostic(L.File, Kind, Message).print(nullptr, OS, Ctx.UseColor);
+    } else {
+      SmallVector<SMRange, 1> Ranges;
+      if (D.Range.End.isValid() &&
+          D.Range.End.getPointer() > D.Range.Start.getPointer() + 1)
+        Ranges.push_back(D.Range);
+      SMDiagnostic Located =
+          Ctx.SM->GetMessage(D.Range.Start, Kind, Message, Ranges);
+      SMDiagnostic(*Ctx.SM, D.Range.Start, L.File, Located.getLineNo(),
+                   Located.getColumnNo(), Kind, Message,
+                   Located.getLineContents(), Located.getRanges())
+          .print(nullptr, OS, Ctx.UseColor);
+    }
+    for (const std::string &Note : D.Notes)
+      SMDiagnostic("", SourceMgr::DK_Note, Note)
+          .print(nullptr, OS, Ctx.UseColor);
+    if (!D.FixHint.empty())
+      SMDiagnostic("", SourceMgr::DK_Note, "fix: " + D.FixHint)
+          .print(nullptr, OS, Ctx.UseColor);
+  }
+  if (!Ctx.PrintSummary || Diags.empty())
+    return;
+  unsigned Errors = Counts[static_cast<unsigned>(Severity::Error)];
+  unsigned Warnings = Counts[static_cast<unsigned>(Severity::Warning)];
+  unsigned Notes = Counts[static_cast<unsigned>(Severity::Note)];
+  OS << "found " << plural(Errors, "error") << ", "
+     << plural(Warnings, "warning");
+  if (Notes)
+    OS << ", " << plural(Notes, "note");
+  OS << '\n';
+}
+
+//===----------------------------------------------------------------------===//
+// json
+//===----------------------------------------------------------------------===//
+
+static json::Value toJSONOrNull(StringRef S) {
+  if (S.empty())
+    return nullptr;
+  return S.str();
+}
+
+void lambdaopt::renderJSON(ArrayRef<Diagnostic> Diags, const RenderContext &Ctx,
+                           raw_ostream &OS) {
+  json::Array Out;
+  unsigned Counts[3] = {0, 0, 0};
+  for (const Diagnostic &D : Diags) {
+    ++Counts[static_cast<unsigned>(D.Level)];
+    ResolvedLocation L = resolveLocation(Ctx, D.Range);
+    json::Array Notes;
+    for (const std::string &N : D.Notes)
+      Notes.push_back(N);
+    Out.push_back(json::Object{
+        {"code", D.Code},
+        {"name", D.Name},
+        {"severity", getSeverityName(D.Level)},
+        {"file", toJSONOrNull(L.File)},
+        {"line", L.Line},
+        {"column", L.Column},
+        {"end_line", L.EndLine},
+        {"end_column", L.EndColumn},
+        {"package", toJSONOrNull(D.Package)},
+        {"message", D.Message},
+        {"notes", std::move(Notes)},
+        {"fix", toJSONOrNull(D.FixHint)},
+    });
+  }
+  json::Object Summary{
+      {"errors", Counts[static_cast<unsigned>(Severity::Error)]},
+      {"warnings", Counts[static_cast<unsigned>(Severity::Warning)]},
+      {"notes", Counts[static_cast<unsigned>(Severity::Note)]},
+  };
+  json::Value Root = json::Object{{"diagnostics", std::move(Out)},
+                                  {"summary", std::move(Summary)}};
+  OS << formatv("{0:2}", Root) << '\n';
+}
+
+//===----------------------------------------------------------------------===//
+// sarif
+//===----------------------------------------------------------------------===//
+
+static StringRef getSARIFLevel(Severity S) {
+  switch (S) {
+  case Severity::Note:
+    return "note";
+  case Severity::Warning:
+    return "warning";
+  case Severity::Error:
+    return "error";
+  }
+  llvm_unreachable("unknown severity");
+}
+
+static std::string getMessageWithNotes(const Diagnostic &D) {
+  std::string Text = D.Message;
+  for (const std::string &N : D.Notes)
+    Text += "\nnote: " + N;
+  if (!D.FixHint.empty())
+    Text += "\nfix: " + D.FixHint;
+  return Text;
+}
+
+void lambdaopt::renderSARIF(ArrayRef<Diagnostic> Diags,
+                            const RenderContext &Ctx, raw_ostream &OS) {
+  json::Array Rules;
+  if (Ctx.Rules) {
+    for (const RuleInfo &R : Ctx.Rules->getRules()) {
+      StringRef Help = R.Documentation.empty() ? R.Summary : R.Documentation;
+      Rules.push_back(json::Object{
+          {"id", R.Code},
+          {"name", R.Name},
+          {"shortDescription", json::Object{{"text", R.Summary}}},
+          {"fullDescription", json::Object{{"text", R.Summary}}},
+          {"help", json::Object{{"text", Help}, {"markdown", Help}}},
+          {"defaultConfiguration",
+           json::Object{{"level", getSARIFLevel(R.DefaultSeverity)}}},
+          {"properties", json::Object{{"tags", json::Array{R.Group}}}},
+      });
+    }
+  }
+  // SARIF results need a location: findings about the whole project point
+  // at the first line of the first input.
+  ResolvedLocation Fallback;
+  if (Ctx.SM && Ctx.SM->getNumBuffers())
+    Fallback = resolveLocation(
+        Ctx, SMRange(SMLoc::getFromPointer(
+                         Ctx.SM->getMemoryBuffer(1)->getBufferStart()),
+                     SMLoc()));
+  json::Array Results;
+  for (const Diagnostic &D : Diags) {
+    ResolvedLocation L = resolveLocation(Ctx, D.Range);
+    if (L.Line == 0)
+      L = Fallback;
+    json::Object Result{
+        {"ruleId", D.Code},
+        {"level", getSARIFLevel(D.Level)},
+        {"message", json::Object{{"text", getMessageWithNotes(D)}}},
+    };
+    int Index = Ctx.Rules ? Ctx.Rules->getIndex(D.Code) : -1;
+    if (Index >= 0)
+      Result["ruleIndex"] = Index;
+    if (L.Line != 0)
+      Result["locations"] = json::Array{json::Object{
+          {"physicalLocation",
+           json::Object{
+               {"artifactLocation", json::Object{{"uri", L.File}}},
+               {"region", json::Object{{"startLine", L.Line},
+                                       {"startColumn", L.Column},
+                                       {"endLine", L.EndLine},
+                                       {"endColumn", L.EndColumn}}},
+           }}}};
+    Results.push_back(std::move(Result));
+  }
+  json::Object Driver{
+      {"name", "lambda-opt"},
+      {"version", getVersionString()},
+      {"informationUri", InformationURI},
+      {"rules", std::move(Rules)},
+  };
+  json::Value Root = json::Object{
+      {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+      {"version", "2.1.0"},
+      {"runs", json::Array{json::Object{
+                   {"tool", json::Object{{"driver", std::move(Driver)}}},
+                   {"results", std::move(Results)},
+               }}},
+  };
+  OS << formatv("{0:2}", Root) << '\n';
+}
+
+//===----------------------------------------------------------------------===//
+// github
+//===----------------------------------------------------------------------===//
+
+/// Escapes workflow-command data: %, CR and LF.
+static std::string escapeData(StringRef S) {
+  std::string Out;
+  for (char C : S) {
+    if (C == '%')
+      Out += "%25";
+    else if (C == '\r')
+      Out += "%0D";
+    else if (C == '\n')
+      Out += "%0A";
+    else
+      Out += C;
+  }
+  return Out;
+}
+
+/// Escapes a workflow-command property: data escapes plus ':' and ','.
+static std::string escapeProperty(StringRef S) {
+  std::string Out;
+  for (char C : escapeData(S)) {
+    if (C == ':')
+      Out += "%3A";
+    else if (C == ',')
+      Out += "%2C";
+    else
+      Out += C;
+  }
+  return Out;
+}
+
+static StringRef getGitHubCommand(Severity S) {
+  switch (S) {
+  case Severity::Note:
+    return "notice";
+  case Severity::Warning:
+    return "warning";
+  case Severity::Error:
+    return "error";
+  }
+  llvm_unreachable("unknown severity");
+}
+
+void lambdaopt::renderGitHub(ArrayRef<Diagnostic> Diags,
+                             const RenderContext &Ctx, raw_ostream &OS) {
+  for (const Diagnostic &D : Diags) {
+    ResolvedLocation L = resolveLocation(Ctx, D.Range);
+    OS << "::" << getGitHubCommand(D.Level) << ' ';
+    if (L.Line != 0)
+      OS << "file=" << escapeProperty(L.File) << ",line=" << L.Line
+         << ",col=" << L.Column << ",endLine=" << L.EndLine
+         << ",endColumn=" << L.EndColumn << ',';
+    OS << "title=" << escapeProperty(D.Code)
+       << "::" << escapeData(getMessageWithNotes(D)) << '\n';
+  }
+}
+
+void lambdaopt::renderDiagnostics(OutputFormatKind Format,
+                                  ArrayRef<Diagnostic> Diags,
+                                  const RenderContext &Ctx, raw_ostream &OS) {
+  switch (Format) {
+  case OutputFormatKind::Text:
+    return renderText(Diags, Ctx, OS);
+  case OutputFormatKind::JSON:
+    return renderJSON(Diags, Ctx, OS);
+  case OutputFormatKind::SARIF:
+    return renderSARIF(Diags, Ctx, OS);
+  case OutputFormatKind::GitHub:
+    return renderGitHub(Diags, Ctx, OS);
+  }
+  llvm_unreachable("unknown output format");
+}
