@@ -93,9 +93,15 @@ bool LockConverter::readSource(const toml::Value &T, const Twine &Where,
       R.getString(T, "subdirectory", Where, false, Out.Subdirectory);
     return !R.failed();
   }
+  std::string Keys;
+  for (const toml::Entry &E : T.getEntries())
+    Keys += (Keys.empty() ? "'" : ", '") + E.Key.str() + "'";
+  std::string Found =
+      Keys.empty() ? " (it is empty)" : " (it has " + Keys + ")";
   R.fail(Reader::headerRange(T),
-         Where + " has no source kind; expected one of registry, git, url, "
-                 "path, directory, editable or virtual");
+         Where + " has no known source kind" + Found +
+             "; expected one of registry, git, url, path, directory, "
+             "editable or virtual");
   return false;
 }
 
@@ -223,7 +229,7 @@ void LockConverter::readConflicts(const toml::Value &Root,
     for (const toml::Value *Item : Set->getElements()) {
       if (!Item->isTable())
         return R.wrongElementType("conflicts", *Item, "a table");
-      ConflictItem CI;
+      ConflictEntry CI;
       CI.Range = Item->getRange();
       R.getString(*Item, "package", "conflict item", false, CI.Package);
       R.getString(*Item, "extra", "conflict item", false, CI.Extra);
@@ -351,6 +357,12 @@ void LockConverter::readHeader(const toml::Value &Root) {
                       "; lambda-opt reads version " +
                       Twine(SupportedLockVersion) + " (uv 0.3 and later)");
   R.getInteger(Root, "revision", "the lock", false, L.Revision);
+  if (!Root.findEntry("requires-python")) {
+    SMLoc Start = Root.getRange().Start;
+    return R.fail(SMRange(Start, Start), "missing required field "
+                                         "'requires-python' at the top of "
+                                         "the lock");
+  }
   R.getLocated(Root, "requires-python", "the lock", true, L.RequiresPython);
   R.getStrings(Root, "resolution-markers", "the lock", L.ResolutionMarkers);
   R.getStrings(Root, "supported-markers", "the lock", L.SupportedMarkers);
@@ -382,13 +394,14 @@ void LockConverter::readPackage(const toml::Value &T, Package &Pkg) {
     for (const toml::Value *W : A->getElements()) {
       if (!W->isTable())
         return R.wrongElementType("wheels", *W, "a table");
+      size_t WheelNumber = Pkg.Wheels.size() + 1;
       Distribution D;
       readDistribution(*W, "wheel", D);
       if (R.failed())
         return;
       if (D.URL.empty() && D.Path.empty() && D.Filename.empty())
         return R.fail(Reader::headerRange(*W),
-                      "wheel of '" + Pkg.Name +
+                      "wheel " + Twine(WheelNumber) + " of '" + Pkg.Name +
                           "' has no url, path or filename");
       Pkg.Wheels.push_back(D);
     }

@@ -30,7 +30,7 @@ static void readConflictSets(Reader &R, const toml::Value &A,
     for (const toml::Value *Item : Set->getElements()) {
       if (!Item->isTable())
         return R.wrongElementType("conflicts", *Item, "a table");
-      ConflictItem CI;
+      ConflictEntry CI;
       CI.Range = Item->getRange();
       R.getString(*Item, "package", "conflict item", false, CI.Package);
       R.getString(*Item, "extra", "conflict item", false, CI.Extra);
@@ -166,7 +166,9 @@ Error lambdaopt::loadProject(Project &P, StringRef PathOrDir,
   if (sys::fs::is_directory(LockPath))
     sys::path::append(LockPath, "uv.lock");
   if (!sys::fs::exists(LockPath)) {
-    if (sys::path::filename(LockPath) == "uv.lock")
+    StringRef Parent = sys::path::parent_path(LockPath);
+    if (sys::path::filename(LockPath) == "uv.lock" &&
+        sys::fs::is_directory(Parent.empty() ? "." : Parent))
       return createStringError(
           std::errc::no_such_file_or_directory,
           "no uv.lock in '%s'; run `uv lock` first, or pass the project "

@@ -101,12 +101,18 @@ void printConflicts(raw_ostream &OS, StringRef Indent,
                     ArrayRef<ConflictSet> Sets) {
   for (const ConflictSet &Set : Sets) {
     OS << Indent << "conflict";
-    for (const ConflictItem &I : Set) {
-      OS << " {package " << Quoted{I.Package};
-      if (!I.Extra.empty())
-        OS << " extra " << Quoted{I.Extra};
-      if (!I.Group.empty())
-        OS << " group " << Quoted{I.Group};
+    for (const ConflictEntry &I : Set) {
+      // In pyproject.toml the package is implicit: print only what is set.
+      const char *Sep = "";
+      OS << " {";
+      for (auto KV : {std::make_pair("package", I.Package),
+                      std::make_pair("extra", I.Extra),
+                      std::make_pair("group", I.Group)}) {
+        if (KV.second.empty())
+          continue;
+        OS << Sep << KV.first << ' ' << Quoted{KV.second};
+        Sep = " ";
+      }
       OS << '}';
     }
     OS << '\n';

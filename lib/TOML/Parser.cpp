@@ -18,7 +18,9 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/ConvertUTF.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/MemAlloc.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <tree_sitter/api.h>
 
@@ -204,6 +206,411 @@ const Symbols &getSymbols() {
 
 } // namespace
 
+//===----------------------------------------------------------------------===//
+// Locating syntax errors
+//===----------------------------------------------------------------------===//
+//
+// tree-sitter recovers from a syntax error by wrapping a whole statement (or
+// more) in an ERROR node, which says little about what went wrong. When the
+// tree has an error, this scanner walks the text statement by statement with
+// the TOML grammar's lexical rules and reports the first byte that breaks
+// them. It only locates errors; the document model always comes from the
+// syntax tree. When it finds nothing, the ERROR node itself is reported.
+
+namespace {
+
+/// Describes the byte at \p C for a message: `'x'`, or its code.
+std::string describeByte(unsigned char C) {
+  std::string S;
+  raw_string_ostream OS(S);
+  if (C < 0x20 || C == 0x7f)
+    OS << "control character U+" << format_hex_no_prefix(C, 4, true);
+  else if (C >= 0x80)
+    OS << "byte 0x" << format_hex_no_prefix(C, 2, true);
+  else
+    OS << '\'' << static_cast<char>(C) << '\'';
+  return OS.str();
+}
+
+class SyntaxScanner {
+public:
+  SyntaxScanner(StringRef Text, unsigned MaxDepth)
+      : Text(Text), MaxDepth(MaxDepth) {}
+
+  /// Scans the whole text; true when an error was found.
+  bool findError() {
+    while (!atEnd())
+      if (!statement())
+        return true;
+    return false;
+  }
+  size_t getErrorOffset() const { return ErrPos; }
+  const std::string &getMessage() const { return ErrMsg; }
+
+private:
+  StringRef Text;
+  unsigned MaxDepth;
+  size_t Pos = 0;
+  size_t ErrPos = 0;
+  std::string ErrMsg;
+
+  bool atEnd() const { return Pos >= Text.size(); }
+  char cur() const { return atEnd() ? '\0' : Text[Pos]; }
+  bool startsWith(StringRef S) const { return Text.substr(Pos).startswith(S); }
+  bool atNewline() const { return cur() == '\n' || startsWith("\r\n"); }
+
+  bool error(size_t At, const Twine &Msg) {
+    ErrPos = std::min(At, Text.size());
+    ErrMsg = ("invalid TOML: " + Msg).str();
+    return false;
+  }
+  /// "found 'x'", "found a new line" or "found the end of the file".
+  std::string found() const {
+    if (atEnd())
+      return "the end of the file";
+    if (atNewline())
+      return "a new line";
+    unsigned char C = static_cast<unsigned char>(cur());
+    if (C <= 0x20 || C >= 0x7f)
+      return describeByte(C);
+    // Show the word that starts here, bounded.
+    size_t End = Pos + 1;
+    while (End < Text.size() && End - Pos < 24 && isAlnum(Text[End]) &&
+           isAlnum(C))
+      ++End;
+    return "'" + Text.slice(Pos, End).str() + "'";
+  }
+
+  static bool isBareKeyChar(char C) {
+    return isAlnum(C) || C == '_' || C == '-';
+  }
+  static bool isControl(unsigned char C) {
+    return (C < 0x20 && C != '\t') || C == 0x7f;
+  }
+
+  void skipBlanks() {
+    while (cur() == ' ' || cur() == '\t')
+      ++Pos;
+  }
+  bool comment() {
+    if (cur() != '#')
+      return true;
+    for (++Pos; !atEnd() && !atNewline(); ++Pos)
+      if (isControl(static_cast<unsigned char>(cur())))
+        return error(Pos, describeByte(cur()) + " is not allowed in a comment");
+    return true;
+  }
+  /// Blanks, an optional comment, then a new line or the end of the file.
+  bool lineEnd(StringRef After) {
+    skipBlanks();
+    if (!comment())
+      return false;
+    if (atEnd())
+      return true;
+    if (cur() == '\n') {
+      ++Pos;
+      return true;
+    }
+    if (startsWith("\r\n")) {
+      Pos += 2;
+      return true;
+    }
+    return error(Pos, "unexpected " + found() + " after " + After +
+                          "; expected a new line");
+  }
+  /// Blanks, comments and new lines (inside arrays).
+  bool skipSpace() {
+    for (;;) {
+      skipBlanks();
+      if (!comment())
+        return false;
+      if (cur() == '\n')
+        ++Pos;
+      else if (startsWith("\r\n"))
+        Pos += 2;
+      else
+        return true;
+    }
+  }
+
+  bool statement() {
+    skipBlanks();
+    if (atEnd() || cur() == '#' || atNewline())
+      return lineEnd("a comment");
+    if (cur() == '[')
+      return header();
+    if (!keyValue())
+      return false;
+    return lineEnd("a value");
+  }
+
+  bool header() {
+    bool IsArray = startsWith("[[");
+    Pos += IsArray ? 2 : 1;
+    skipBlanks();
+    if (!key())
+      return false;
+    skipBlanks();
+    StringRef Close = IsArray ? "]]" : "]";
+    if (!startsWith(Close))
+      return error(Pos, "expected '" + Close +
+                            "' to close the table header, "
+                            "found " +
+                            found());
+    Pos += Close.size();
+    return lineEnd("a table header");
+  }
+
+  bool key() {
+    for (;;) {
+      if (!simpleKey())
+        return false;
+      size_t Save = Pos;
+      skipBlanks();
+      if (cur() != '.') {
+        Pos = Save;
+        return true;
+      }
+      ++Pos;
+      skipBlanks();
+    }
+  }
+
+  bool simpleKey() {
+    if (cur() == '"')
+      return basicString(/*Multiline=*/false);
+    if (cur() == '\'')
+      return literalString(/*Multiline=*/false);
+    size_t Start = Pos;
+    while (isBareKeyChar(cur()))
+      ++Pos;
+    if (Pos != Start)
+      return true;
+    return error(Pos, "expected a key, found " + found());
+  }
+
+  bool keyValue() {
+    if (!key())
+      return false;
+    skipBlanks();
+    if (cur() != '=')
+      return error(Pos, "expected '=' after the key, found " + found());
+    ++Pos;
+    skipBlanks();
+    return value(0);
+  }
+
+  bool value(unsigned Depth) {
+    if (startsWith("\"\"\""))
+      return basicString(/*Multiline=*/true);
+    if (startsWith("'''"))
+      return literalString(/*Multiline=*/true);
+    if (cur() == '"')
+      return basicString(/*Multiline=*/false);
+    if (cur() == '\'')
+      return literalString(/*Multiline=*/false);
+    if (cur() == '[' || cur() == '{') {
+      if (Depth >= MaxDepth)
+        return error(Pos, "arrays and inline tables nested deeper than " +
+                              Twine(MaxDepth) + " levels");
+      return cur() == '[' ? array(Depth) : inlineTable(Depth);
+    }
+    return scalar();
+  }
+
+  /// Numbers, booleans and dates: checked loosely, tree-sitter decides.
+  bool scalar() {
+    size_t Start = Pos;
+    auto IsScalarChar = [](char C) {
+      return isAlnum(C) || C == '_' || C == '+' || C == '-' || C == '.' ||
+             C == ':';
+    };
+    while (IsScalarChar(cur()))
+      ++Pos;
+    StringRef Token = Text.slice(Start, Pos);
+    // `1979-05-27 07:32:00`: a date and a time separated by a space.
+    if (Token.size() == 10 && Token[4] == '-' && cur() == ' ' &&
+        Pos + 1 < Text.size() && isDigit(Text[Pos + 1])) {
+      ++Pos;
+      while (IsScalarChar(cur()))
+        ++Pos;
+    }
+    if (Token.empty())
+      return error(Start, "expected a value, found " + found());
+    StringRef Unsigned = Token.ltrim("+-");
+    if (Token == "true" || Token == "false" || Unsigned == "inf" ||
+        Unsigned == "nan" || (!Unsigned.empty() && isDigit(Unsigned[0])))
+      return true;
+    return error(Start, "invalid value '" + Token.take_front(32) +
+                            "'; strings need quotes");
+  }
+
+  bool escape(bool Multiline) {
+    size_t Start = Pos;
+    ++Pos;
+    char C = cur();
+    if (StringRef("btnfr\"\\").contains(C) && !atEnd()) {
+      ++Pos;
+      return true;
+    }
+    if (C == 'u' || C == 'U') {
+      unsigned Len = C == 'u' ? 4 : 8;
+      ++Pos;
+      for (unsigned I = 0; I != Len; ++I, ++Pos)
+        if (!isHexDigit(cur()))
+          return error(Start, "invalid unicode escape '" +
+                                  Text.slice(Start, Pos + 1) + "': \\" +
+                                  Twine(C) + " takes " + Twine(Len) +
+                                  " hex digits");
+      return true;
+    }
+    if (Multiline && (C == ' ' || C == '\t' || atNewline())) {
+      // A line-ending backslash: blanks, then a new line.
+      skipBlanks();
+      if (atNewline())
+        return true;
+    }
+    if (atEnd() || atNewline())
+      return error(Start, "unterminated string");
+    return error(Start, "invalid escape sequence '\\" + Twine(C) + "'");
+  }
+
+  bool basicString(bool Multiline) {
+    size_t Start = Pos;
+    Pos += Multiline ? 3 : 1;
+    for (;;) {
+      if (atEnd() || (!Multiline && atNewline()))
+        return error(Start, "unterminated string");
+      if (Multiline && startsWith("\"\"\"")) {
+        Pos += 3;
+        // Up to two more quotes belong to the string.
+        for (unsigned I = 0; I != 2 && cur() == '"'; ++I)
+          ++Pos;
+        return true;
+      }
+      char C = cur();
+      if (!Multiline && C == '"') {
+        ++Pos;
+        return true;
+      }
+      if (C == '\\') {
+        if (!escape(Multiline))
+          return false;
+        continue;
+      }
+      if (Multiline && atNewline()) {
+        Pos += cur() == '\r' ? 2 : 1;
+        continue;
+      }
+      if (isControl(static_cast<unsigned char>(C)))
+        return error(Pos, describeByte(C) + " is not allowed in a string");
+      ++Pos;
+    }
+  }
+
+  bool literalString(bool Multiline) {
+    size_t Start = Pos;
+    Pos += Multiline ? 3 : 1;
+    for (;;) {
+      if (atEnd() || (!Multiline && atNewline()))
+        return error(Start, "unterminated string");
+      if (Multiline && startsWith("'''")) {
+        Pos += 3;
+        for (unsigned I = 0; I != 2 && cur() == '\''; ++I)
+          ++Pos;
+        return true;
+      }
+      char C = cur();
+      if (!Multiline && C == '\'') {
+        ++Pos;
+        return true;
+      }
+      if (Multiline && atNewline()) {
+        Pos += cur() == '\r' ? 2 : 1;
+        continue;
+      }
+      if (isControl(static_cast<unsigned char>(C)))
+        return error(Pos, describeByte(C) + " is not allowed in a string");
+      ++Pos;
+    }
+  }
+
+  bool array(unsigned Depth) {
+    size_t Start = Pos;
+    ++Pos;
+    for (;;) {
+      if (!skipSpace())
+        return false;
+      if (cur() == ']') {
+        ++Pos;
+        return true;
+      }
+      if (atEnd())
+        return error(Start, "unterminated array: no ']' before the end of "
+                            "the file");
+      if (!value(Depth + 1))
+        return false;
+      size_t ElementEnd = Pos;
+      skipBlanks();
+      bool SameLine = !atNewline() && !atEnd() && cur() != '#';
+      if (!skipSpace())
+        return false;
+      if (cur() == ',') {
+        ++Pos;
+        continue;
+      }
+      if (cur() == ']') {
+        ++Pos;
+        return true;
+      }
+      if (atEnd())
+        return error(Start, "unterminated array: no ']' before the end of "
+                            "the file");
+      if (!SameLine)
+        return error(ElementEnd, "expected ',' or ']' after this array "
+                                 "element, found " +
+                                     found() + " on a later line");
+      return error(Pos, "expected ',' or ']' after an array element, found " +
+                            found());
+    }
+  }
+
+  bool inlineTable(unsigned Depth) {
+    ++Pos;
+    skipBlanks();
+    if (cur() == '}') {
+      ++Pos;
+      return true;
+    }
+    for (;;) {
+      skipBlanks();
+      if (!key())
+        return false;
+      skipBlanks();
+      if (cur() != '=')
+        return error(Pos, "expected '=' after the key, found " + found());
+      ++Pos;
+      skipBlanks();
+      if (!value(Depth + 1))
+        return false;
+      skipBlanks();
+      if (cur() == ',') {
+        ++Pos;
+        continue;
+      }
+      if (cur() == '}') {
+        ++Pos;
+        return true;
+      }
+      return error(Pos,
+                   "expected ',' or '}' in an inline table, found " + found() +
+                       (atNewline() ? "; inline tables fit on one line" : ""));
+    }
+  }
+};
+
+} // namespace
+
 struct Parser::Impl {
   TSParser *TS;
   const Symbols &Syms;
@@ -302,6 +709,11 @@ private:
 
 /// Finds the first ERROR or MISSING node in document order and reports it.
 void Builder::firstSyntaxError(TSNode Root) {
+  SyntaxScanner Scanner(Text, Limits.MaxDepth);
+  if (Scanner.findError()) {
+    SMLoc At = SMLoc::getFromPointer(ptr(Scanner.getErrorOffset()));
+    return fail(SMRange(At, At), Scanner.getMessage());
+  }
   TSNode N = Root;
   // Descend to the earliest node that is itself an error, pruning subtrees
   // without errors. Iterative, so deep inputs cannot exhaust the stack.
@@ -359,9 +771,7 @@ void Builder::firstSyntaxError(TSNode Root) {
   if (static_cast<unsigned char>(C) < 0x20 && C != '\n' && C != '\r' &&
       C != '\t')
     return fail(SMRange(Loc, Loc),
-                "invalid TOML: control character U+" +
-                    utohexstr(static_cast<unsigned char>(C), false, 4) +
-                    " is not allowed here");
+                "invalid TOML: " + describeByte(C) + " is not allowed here");
   // Show the offending token: up to the next blank, bounded.
   size_t Len = 0;
   while (Begin + Len < Text.size() && Len < 24 &&
@@ -401,6 +811,13 @@ void Builder::collectKey(TSNode N, KeyPath &Path) {
   Path.push_back(Part);
 }
 
+/// "a table", "an integer", ...
+static std::string withArticle(ValueKind Kind) {
+  StringRef Name = getKindName(Kind);
+  bool Vowel = StringRef("aeiou").contains(Name.front());
+  return ((Vowel ? "an " : "a ") + Name).str();
+}
+
 static std::string dottedName(ArrayRef<StringRef> Parts) {
   std::string S;
   for (StringRef P : Parts) {
@@ -435,8 +852,8 @@ Value *Builder::descendForHeader(Value *Table, const KeyPart &Part) {
   if (V->isArrayOfTables() && !V->Elements.empty())
     return V->Elements[V->Elements.size() - 1];
   failWithNote(Part.Range,
-               "invalid TOML: key '" + Part.Name + "' is already a " +
-                   getKindName(V->getKind()) + ", not a table",
+               "invalid TOML: key '" + Part.Name + "' is already " +
+                   withArticle(V->getKind()) + ", not a table",
                E->KeyRange.Start, "'" + Part.Name + "' is defined here");
   return nullptr;
 }
@@ -491,8 +908,8 @@ void Builder::handleHeader(TSNode N, bool IsArray, Value *&Current) {
     } else {
       return failWithNote(HeaderRange,
                           "invalid TOML: cannot define [[" + dottedName(Names) +
-                              "]]: the key is already a " +
-                              getKindName(Existing->Val->getKind()),
+                              "]]: the key is already " +
+                              withArticle(Existing->Val->getKind()),
                           Existing->KeyRange.Start, "first defined here");
     }
     Value *Elt = newTable(TableOrigin::Header, HeaderRange);
@@ -514,6 +931,12 @@ void Builder::handleHeader(TSNode N, bool IsArray, Value *&Current) {
     Current = V;
     return;
   }
+  if (V->isTable() && V->Origin == TableOrigin::Inline)
+    return failWithNote(HeaderRange,
+                        "invalid TOML: cannot extend inline table '" +
+                            dottedName(Names) + "' with a table header",
+                        Existing->KeyRange.Start,
+                        "'" + Last.Name + "' is defined here");
   failWithNote(HeaderRange,
                "invalid TOML: duplicate table [" + dottedName(Names) + "]",
                Existing->KeyRange.Start, "first defined here");

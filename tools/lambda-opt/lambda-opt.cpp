@@ -16,6 +16,7 @@
 #include "lambda-opt/Diagnostics/Config.h"
 #include "lambda-opt/Diagnostics/DiagnosticEngine.h"
 #include "lambda-opt/Diagnostics/Renderer.h"
+#include "lambda-opt/Driver/ProjectConfig.h"
 #include "lambda-opt/FrontEnd/FrontEnd.h"
 #include "lambda-opt/IR/Project.h"
 #include "lambda-opt/Passes/PassBuilder.h"
@@ -23,12 +24,14 @@
 #include "lambda-opt/Plugin/PassPlugin.h"
 #include "lambda-opt/Support/SourceError.h"
 #include "lambda-opt/Support/Version.h"
+#include "lambda-opt/Target/Runtime.h"
 #include "lambda-opt/TOML/TOML.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
@@ -38,6 +41,8 @@ using namespace lambdaopt;
 
 static cl::OptionCategory MainCategory("lambda-opt options");
 static cl::OptionCategory LintCategory("Lint options");
+static cl::OptionCategory TargetCategory("Target options");
+static cl::OptionCategory PackagingCategory("Packaging options");
 static cl::OptionCategory DebugCategory("Pass debugging options");
 
 static cl::opt<std::string> InputPath(cl::Positional, cl::desc("[PROJECT]"),
@@ -83,6 +88,88 @@ static cl::opt<unsigned> ParseThreads(
     "parse-threads",
     cl::desc("Threads for parsing a large uv.lock (0 = all cores)"),
     cl::init(0), cl::Hidden, cl::cat(MainCategory));
+
+//===----------------------------------------------------------------------===//
+// Target and install selection
+//===----------------------------------------------------------------------===//
+
+static cl::opt<std::string>
+    Runtime("runtime",
+            cl::desc("Lambda runtime to check for: python3.9 ... python3.14 "
+                     "(default python3.13, or [tool.lambda-opt] runtime)"),
+            cl::value_desc("id"), cl::cat(TargetCategory));
+static cl::opt<std::string>
+    Arch("arch", cl::desc("Function architecture: x86_64 (default) or arm64"),
+         cl::value_desc("arch"), cl::cat(TargetCategory));
+static cl::opt<std::string>
+    PackageName("package",
+                cl::desc("Install one workspace member instead of the project"),
+                cl::value_desc("name"), cl::cat(TargetCategory));
+static cl::list<std::string>
+    Extras("extra", cl::desc("Install this extra of the project (repeatable)"),
+           cl::value_desc("name"), cl::cat(TargetCategory));
+static cl::opt<bool> AllExtras("all-extras",
+                               cl::desc("Install every extra of the project"),
+                               cl::cat(TargetCategory));
+static cl::list<std::string> Groups(
+    "group",
+    cl::desc("Install this dependency group too (none by default, not even "
+             "dev; repeatable)"),
+    cl::value_desc("name"), cl::cat(TargetCategory));
+static cl::list<std::string> LayerSizes(
+    "layer-size",
+    cl::desc("Unzipped size of a layer the function attaches, e.g. 40MB "
+             "(repeatable; counts against the 250 MB limit)"),
+    cl::value_desc("size"), cl::cat(TargetCategory));
+
+//===----------------------------------------------------------------------===//
+// Wheels and emission
+//===----------------------------------------------------------------------===//
+
+static cl::list<std::string> FindLinks(
+    "find-links",
+    cl::desc("Folder of wheels to use before the cache and the network "
+             "(matched by file name; repeatable)"),
+    cl::value_desc("dir"), cl::cat(PackagingCategory));
+static cl::opt<std::string>
+    CacheDir("cache-dir",
+             cl::desc("Wheel cache (default $XDG_CACHE_HOME/lambda-opt)"),
+             cl::value_desc("dir"), cl::cat(PackagingCategory));
+static cl::opt<bool> Offline("offline",
+                             cl::desc("Never use the network for wheels"),
+                             cl::cat(PackagingCategory));
+static cl::list<std::string> AllowInsecureHosts(
+    "allow-insecure-host",
+    cl::desc("Allow plain http (and skip TLS checks) for this host"),
+    cl::value_desc("host"), cl::cat(PackagingCategory));
+static cl::opt<unsigned> Jobs("j", cl::desc("Parallel downloads (default 8)"),
+                              cl::value_desc("N"), cl::cat(PackagingCategory));
+static cl::list<std::string> Includes(
+    "include",
+    cl::desc("The function's own code: a file or folder put at the artifact "
+             "root (repeatable; e.g. --include=app)"),
+    cl::value_desc("path"), cl::cat(PackagingCategory));
+static cl::opt<bool>
+    Force("force",
+          cl::desc("Write the artifact even when errors were found"),
+          cl::cat(PackagingCategory));
+static cl::opt<std::string>
+    Handler("handler",
+            cl::desc("The function's handler for images, e.g. app.main.handler"),
+            cl::value_desc("module.function"), cl::cat(PackagingCategory));
+static cl::opt<std::string> BaseImage(
+    "base-image",
+    cl::desc("Stack the image on a local OCI layout: oci:PATH[:TAG]"),
+    cl::value_desc("ref"), cl::cat(PackagingCategory));
+static cl::opt<bool> CompileBytecode(
+    "compile-bytecode",
+    cl::desc("Precompile .pyc files for the runtime (images only)"),
+    cl::cat(PackagingCategory));
+static cl::list<std::string> Strip(
+    "strip",
+    cl::desc("Opt-in size transforms: tests, stubs, runtime-provided "
+             "(comma-separated)"),
+    cl::CommaSeparated, cl::value_desc("what"), cl::cat(PackagingCategory));
 
 static cl::opt<std::string>
     OutputFormat("output-format",
@@ -177,9 +264,85 @@ static Error readConfigFile(Project &P, StringRef Path) {
   return Error::success();
 }
 
+/// Applies the target, install and packaging options of the command line
+/// over those of the configuration, and checks the target.
+static Error applyCommandLine(ProjectOptions &Opts) {
+  if (Runtime.getNumOccurrences()) {
+    Opts.Runtime = Runtime;
+    Opts.RuntimeRange = SMRange();
+  }
+  if (Arch.getNumOccurrences()) {
+    Opts.Arch = Arch;
+    Opts.ArchRange = SMRange();
+  }
+  if (!PackageName.empty())
+    Opts.Package = PackageName;
+  if (!Extras.empty())
+    Opts.Extras = Extras;
+  Opts.AllExtras |= AllExtras;
+  if (!Groups.empty())
+    Opts.Groups = Groups;
+  for (const std::string &Size : LayerSizes) {
+    Expected<uint64_t> Bytes = parseByteSize(Size);
+    if (!Bytes)
+      return createStringError(inconvertibleErrorCode(), "--layer-size: %s",
+                               toString(Bytes.takeError()).c_str());
+    Opts.LayerSizes.push_back(*Bytes);
+  }
+  for (const std::string &Dir : FindLinks)
+    Opts.FindLinks.push_back(Dir);
+  if (!CacheDir.empty())
+    Opts.CacheDir = CacheDir;
+  Opts.Offline |= Offline;
+  for (const std::string &Host : AllowInsecureHosts)
+    Opts.AllowInsecureHosts.push_back(Host);
+  if (Jobs.getNumOccurrences()) {
+    if (Jobs == 0 || Jobs > 256)
+      return createStringError(inconvertibleErrorCode(),
+                               "-j must be between 1 and 256");
+    Opts.Jobs = Jobs;
+  }
+  // The function's own code from the command line replaces the config's.
+  if (!Includes.empty())
+    Opts.Includes = Includes;
+  Opts.Force |= Force;
+  if (!Handler.empty())
+    Opts.Handler = Handler;
+  if (!BaseImage.empty())
+    Opts.BaseImage = BaseImage;
+  Opts.CompileBytecode |= CompileBytecode;
+  if (!Strip.empty())
+    Opts.Strip = Strip;
+  Opts.OutputPath = OutputPath;
+  if (const char *Epoch = std::getenv("SOURCE_DATE_EPOCH")) {
+    int64_t Seconds;
+    if (StringRef(Epoch).getAsInteger(10, Seconds) || Seconds < 0)
+      return createStringError(inconvertibleErrorCode(),
+                               "SOURCE_DATE_EPOCH must be a non-negative "
+                               "integer, not '%s'",
+                               Epoch);
+    Opts.SourceDateEpoch = Seconds;
+  }
+
+  // The target must be one Lambda runs.
+  auto Located = [](SMRange Range, Error E) -> Error {
+    if (!Range.isValid())
+      return E;
+    return makeSourceError(Range, toString(std::move(E)));
+  };
+  Expected<const RuntimeInfo *> RT = findRuntime(Opts.Runtime);
+  if (!RT)
+    return Located(Opts.RuntimeRange, RT.takeError());
+  Expected<ArchKind> A = parseArch(Opts.Arch);
+  if (!A)
+    return Located(Opts.ArchRange, A.takeError());
+  return Error::success();
+}
+
 int main(int argc, char **argv) {
   InitLLVM X(argc, argv);
-  cl::HideUnrelatedOptions({&MainCategory, &LintCategory, &DebugCategory});
+  cl::HideUnrelatedOptions({&MainCategory, &TargetCategory, &PackagingCategory,
+                            &LintCategory, &DebugCategory});
   cl::SetVersionPrinter(printVersion);
   if (!cl::ParseCommandLineOptions(
           argc, argv,
@@ -258,12 +421,25 @@ int main(int argc, char **argv) {
       printError(std::move(E), P->getSourceMgr(), "lambda-opt", errs());
       return ExitUsage;
     }
-  if (P->Metadata.LambdaOpt)
-    if (Error E = readDiagnosticConfig(*P->Metadata.LambdaOpt,
-                                       PB.getConfigKeys(), DiagOpts)) {
+  if (P->Metadata.LambdaOpt) {
+    std::vector<std::string> Keys = PB.getConfigKeys();
+    for (StringRef K : getProjectOptionKeys())
+      Keys.push_back(K.str());
+    StringRef ConfigDir = ConfigPath.empty()
+                              ? StringRef(P->RootDir)
+                              : sys::path::parent_path(ConfigPath);
+    if (Error E = joinErrors(
+            readDiagnosticConfig(*P->Metadata.LambdaOpt, Keys, DiagOpts),
+            readProjectOptions(*P->Metadata.LambdaOpt, ConfigDir,
+                               P->Options))) {
       printError(std::move(E), P->getSourceMgr(), "lambda-opt", errs());
       return ExitUsage;
     }
+  }
+  if (Error E = applyCommandLine(P->Options)) {
+    printError(std::move(E), P->getSourceMgr(), "lambda-opt", errs());
+    return ExitUsage;
+  }
   applyCommandLineSelectors(Select, ExtendSelect, Ignore, DiagOpts);
   DiagOpts.WarningsAsErrors |= WarningsAsErrors;
   DiagnosticEngine Diags(PB.getRules());

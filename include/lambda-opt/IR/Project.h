@@ -18,6 +18,8 @@
 #ifndef LAMBDA_OPT_IR_PROJECT_H
 #define LAMBDA_OPT_IR_PROJECT_H
 
+#include "lambda-opt/IR/Options.h"
+
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
@@ -150,13 +152,13 @@ public:
 };
 
 /// A `{ package = "x", extra = "y" }` / `group = "z"` conflict item.
-struct ConflictItem {
+struct ConflictEntry {
   llvm::StringRef Package;
   llvm::StringRef Extra;
   llvm::StringRef Group;
   llvm::SMRange Range;
 };
-using ConflictSet = std::vector<ConflictItem>;
+using ConflictSet = std::vector<ConflictEntry>;
 
 /// A `[[manifest.dependency-metadata]]` entry.
 struct DependencyMetadata {
@@ -279,6 +281,8 @@ public:
   Lock LockFile;
   PyProject Metadata;
   std::vector<std::unique_ptr<Package>> Packages;
+  /// What this run is for: target, install selection, emission.
+  ProjectOptions Options;
 
   /// All packages called \p Name (uv.lock may lock a name more than once).
   llvm::ArrayRef<Package *> lookup(llvm::StringRef Name) const;
