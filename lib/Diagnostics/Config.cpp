@@ -10,6 +10,9 @@
 
 #include "llvm/ADT/STLExtras.h"
 
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+
 using namespace llvm;
 using namespace lambdaopt;
 
@@ -90,13 +93,27 @@ Error lambdaopt::readDiagnosticConfig(const toml::Value &Table,
     }
     if (is_contained(ExtraKeys, Key))
       continue;
-    std::string Known;
+    std::vector<std::string> Known(ExtraKeys.begin(), ExtraKeys.end());
     for (StringRef K : KnownKeys)
-      Known += (Known.empty() ? "" : ", ") + K.str();
-    for (const std::string &K : ExtraKeys)
-      Known += ", " + K;
-    return makeSourceError(Ent.KeyRange, "unknown configuration key '" + Key +
-                                             "' (known keys: " + Known + ")");
+      Known.push_back(K.str());
+    llvm::sort(Known);
+    // Suggest the closest key when it is a likely typo.
+    StringRef Best;
+    unsigned BestDistance = 3;
+    for (const std::string &K : Known) {
+      unsigned D = Key.edit_distance(K, true, BestDistance);
+      if (D < BestDistance) {
+        Best = K;
+        BestDistance = D;
+      }
+    }
+    if (!Best.empty())
+      return makeSourceError(Ent.KeyRange, "unknown configuration key '" +
+                                               Key + "'; did you mean '" +
+                                               Best + "'?");
+    return makeSourceError(Ent.KeyRange,
+                           "unknown configuration key '" + Key +
+                               "' (known keys: " + join(Known, ", ") + ")");
   }
   return Error::success();
 }

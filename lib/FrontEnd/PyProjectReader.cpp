@@ -165,6 +165,9 @@ Error lambdaopt::loadProject(Project &P, StringRef PathOrDir,
   SmallString<256> LockPath(PathOrDir.empty() ? "." : PathOrDir);
   if (sys::fs::is_directory(LockPath))
     sys::path::append(LockPath, "uv.lock");
+  // Diagnostics name files as the user would: `uv.lock`, not `./uv.lock`.
+  std::string Trimmed = sys::path::remove_leading_dotslash(LockPath).str();
+  LockPath = Trimmed;
   if (!sys::fs::exists(LockPath)) {
     StringRef Parent = sys::path::parent_path(LockPath);
     if (sys::path::filename(LockPath) == "uv.lock" &&
@@ -192,7 +195,7 @@ Error lambdaopt::loadProject(Project &P, StringRef PathOrDir,
 
   if (!Opts.ReadPyProject)
     return Error::success();
-  SmallString<256> PyPath(P.RootDir);
+  SmallString<256> PyPath(sys::path::parent_path(LockPath));
   sys::path::append(PyPath, "pyproject.toml");
   if (!sys::fs::exists(PyPath))
     return Error::success();
