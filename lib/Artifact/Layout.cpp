@@ -212,9 +212,9 @@ private:
 
 Expected<std::string> InstallPlan::readPlannedFile(const PlannedFile &F) const {
   switch (F.Source) {
-  case SourceKind::Memory:
+  case PlannedSourceKind::Memory:
     return F.Data;
-  case SourceKind::DiskFile: {
+  case PlannedSourceKind::DiskFile: {
     ErrorOr<std::unique_ptr<MemoryBuffer>> Buf =
         MemoryBuffer::getFile(F.DiskPath, /*IsText=*/false,
                               /*RequiresNullTerminator=*/false);
@@ -222,7 +222,7 @@ Expected<std::string> InstallPlan::readPlannedFile(const PlannedFile &F) const {
       return createFileError(F.DiskPath, Buf.getError());
     return (*Buf)->getBuffer().str();
   }
-  case SourceKind::WheelEntry:
+  case PlannedSourceKind::WheelEntry:
     break;
   }
   if (F.Wheel >= Wheels.size() || F.Entry >= Wheels[F.Wheel]->entries().size())
@@ -360,7 +360,7 @@ Error Planner::planWheel(unsigned WheelIndex) {
     C.Owner = WheelIndex;
     C.File.Path = Dest;
     C.File.Mode = (Script || E.isExecutable()) ? 0755 : 0644;
-    C.File.Source = SourceKind::WheelEntry;
+    C.File.Source = PlannedSourceKind::WheelEntry;
     C.File.Wheel = WheelIndex;
     C.File.Entry = E.Index;
     C.File.Size = E.Size;
@@ -374,7 +374,7 @@ Error Planner::planWheel(unsigned WheelIndex) {
         size_t EOL = Bytes->find('\n');
         std::string Rest =
             EOL == std::string::npos ? std::string() : Bytes->substr(EOL + 1);
-        C.File.Source = SourceKind::Memory;
+        C.File.Source = PlannedSourceKind::Memory;
         C.File.Data = "#!" + Options.ScriptInterpreter + "\n" + Rest;
         C.File.Size = C.File.Data.size();
         C.HasCrc = false;
@@ -417,7 +417,7 @@ Error Planner::planWheel(unsigned WheelIndex) {
   Candidate Rec;
   Rec.Owner = WheelIndex;
   Rec.File.Path = RecordName;
-  Rec.File.Source = SourceKind::Memory;
+  Rec.File.Source = PlannedSourceKind::Memory;
   for (const RecordRow &R : Rows) {
     writeField(Rec.File.Data, R[0]);
     Rec.File.Data += ',';
@@ -499,7 +499,7 @@ Error Planner::planInclude(const IncludePath &Include) {
                      const sys::fs::file_status &S) {
     Candidate C;
     C.File.Path = std::move(Dest);
-    C.File.Source = SourceKind::DiskFile;
+    C.File.Source = PlannedSourceKind::DiskFile;
     C.File.DiskPath = Disk.str();
     C.File.Size = S.getSize();
     C.File.Mode = (S.permissions() & sys::fs::owner_exe) ? 0755 : 0644;

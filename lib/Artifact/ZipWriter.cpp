@@ -144,7 +144,7 @@ Expected<ZipResult> lambdaopt::writeZip(const InstallPlan &Plan,
       int32_t Method = ZIP_CM_DEFLATE;
       uint32_t Level = Options.DeflateLevel;
       switch (F.Source) {
-      case SourceKind::WheelEntry: {
+      case PlannedSourceKind::WheelEntry: {
         if (F.Wheel >= Plan.Wheels.size() ||
             F.Entry >= Plan.Wheels[F.Wheel]->entries().size())
           return Fail("file '" + F.Path + "' has no wheel entry");
@@ -156,10 +156,10 @@ Expected<ZipResult> lambdaopt::writeZip(const InstallPlan &Plan,
         Level = 0;
         break;
       }
-      case SourceKind::DiskFile:
+      case PlannedSourceKind::DiskFile:
         Src = zip_source_file(Za, F.DiskPath.c_str(), 0, -1);
         break;
-      case SourceKind::Memory:
+      case PlannedSourceKind::Memory:
         Src = zip_source_buffer(Za, F.Data.data(), F.Data.size(), 0);
         break;
       }

@@ -16,13 +16,26 @@ using namespace llvm;
 using namespace lambdaopt;
 
 static constexpr StringLiteral Keys[] = {
-    "all-extras",     "allow-insecure-hosts", "allowed-index-hosts",
-    "arch",           "base-image",           "cache-dir",
-    "compile-bytecode", "extras",             "find-links",
-    "groups",         "handler",              "image-tag",
-    "include",        "jobs",                 "layer-sizes",
-    "offline",        "package",              "runtime",
-    "size-budget",    "strip",
+    "all-extras",
+    "allow-insecure-hosts",
+    "allowed-index-hosts",
+    "arch",
+    "base-image",
+    "cache-dir",
+    "compile-bytecode",
+    "extras",
+    "find-links",
+    "groups",
+    "handler",
+    "image-tag",
+    "include",
+    "jobs",
+    "layer-sizes",
+    "offline",
+    "package",
+    "runtime",
+    "size-budget",
+    "strip",
 };
 
 ArrayRef<StringLiteral> lambdaopt::getProjectOptionKeys() { return Keys; }
@@ -31,7 +44,8 @@ Expected<uint64_t> lambdaopt::parseByteSize(StringRef Text) {
   StringRef T = Text.trim();
   size_t DigitsEnd = T.find_first_not_of("0123456789");
   StringRef Digits = T.substr(0, DigitsEnd);
-  StringRef Unit = DigitsEnd == StringRef::npos ? "" : T.substr(DigitsEnd).trim();
+  StringRef Unit =
+      DigitsEnd == StringRef::npos ? "" : T.substr(DigitsEnd).trim();
   uint64_t N;
   if (Digits.empty() || Digits.getAsInteger(10, N))
     return createStringError(inconvertibleErrorCode(),
@@ -39,9 +53,14 @@ Expected<uint64_t> lambdaopt::parseByteSize(StringRef Text) {
                              "with a unit such as \"200 MB\" or \"50 MiB\"",
                              Text.str().c_str());
   static constexpr std::pair<const char *, uint64_t> Units[] = {
-      {"", 1},          {"b", 1},        {"kb", 1000},
-      {"kib", 1 << 10}, {"mb", 1000000}, {"mib", 1 << 20},
-      {"gb", 1000000000}, {"gib", 1ull << 30},
+      {"", 1},
+      {"b", 1},
+      {"kb", 1000},
+      {"kib", 1 << 10},
+      {"mb", 1000000},
+      {"mib", 1 << 20},
+      {"gb", 1000000000},
+      {"gib", 1ull << 30},
   };
   std::string Lower = Unit.lower();
   for (const auto &U : Units) {

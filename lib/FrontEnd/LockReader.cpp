@@ -56,10 +56,8 @@ private:
                         std::vector<Dependency> &Out);
   void readDependencyGroups(const toml::Value &T, StringRef Key,
                             DependencyGroups &Out);
-  void readDistribution(const toml::Value &T, StringRef Where,
-                        Distribution &D);
-  void readRequirement(const toml::Value &T, StringRef Where,
-                       Requirement &Req);
+  void readDistribution(const toml::Value &T, StringRef Where, Distribution &D);
+  void readRequirement(const toml::Value &T, StringRef Where, Requirement &Req);
   void readRequirements(const toml::Value &Table, StringRef Key,
                         StringRef Where, std::vector<Requirement> &Out);
   void readConflicts(const toml::Value &Root, std::vector<ConflictSet> &Out);
@@ -73,9 +71,12 @@ private:
 bool LockConverter::readSource(const toml::Value &T, const Twine &Where,
                                Source &Out) {
   static constexpr std::pair<const char *, SourceKind> Kinds[] = {
-      {"registry", SourceKind::Registry}, {"git", SourceKind::Git},
-      {"url", SourceKind::URL},           {"path", SourceKind::Path},
-      {"directory", SourceKind::Directory}, {"editable", SourceKind::Editable},
+      {"registry", SourceKind::Registry},
+      {"git", SourceKind::Git},
+      {"url", SourceKind::URL},
+      {"path", SourceKind::Path},
+      {"directory", SourceKind::Directory},
+      {"editable", SourceKind::Editable},
       {"virtual", SourceKind::Virtual},
   };
   Out.Range = T.getRange();
@@ -174,12 +175,9 @@ void LockConverter::readRequirement(const toml::Value &T, StringRef Where,
   R.getString(T, "specifier", Where, false, Req.Specifier);
   R.getString(T, "index", Where, false, Req.Index);
   static constexpr std::pair<const char *, SourceKind> Kinds[] = {
-      {"git", SourceKind::Git},
-      {"url", SourceKind::URL},
-      {"path", SourceKind::Path},
-      {"directory", SourceKind::Directory},
-      {"editable", SourceKind::Editable},
-      {"virtual", SourceKind::Virtual},
+      {"git", SourceKind::Git},           {"url", SourceKind::URL},
+      {"path", SourceKind::Path},         {"directory", SourceKind::Directory},
+      {"editable", SourceKind::Editable}, {"virtual", SourceKind::Virtual},
   };
   for (const auto &K : Kinds) {
     const toml::Entry *E = T.findEntry(K.first);
@@ -254,8 +252,7 @@ void LockConverter::readOptions(const toml::Value &T) {
     else
       R.wrongType(*E, "a timestamp string");
   }
-  R.getString(T, "exclude-newer-span", "[options]", false,
-              O.ExcludeNewerSpan);
+  R.getString(T, "exclude-newer-span", "[options]", false, O.ExcludeNewerSpan);
   if (const toml::Value *PP =
           R.getTable(T, "prerelease-package", "[options]")) {
     for (const toml::Entry &E : PP->getEntries()) {
@@ -319,8 +316,8 @@ void LockConverter::readManifest(const toml::Value &T) {
       readRequirements(*G, E.Key, "[manifest.dependency-groups]", Reqs);
     }
   }
-  if (const toml::Value *A = R.getArray(T, "dependency-metadata",
-                                        "[manifest]")) {
+  if (const toml::Value *A =
+          R.getArray(T, "dependency-metadata", "[manifest]")) {
     for (const toml::Value *V : A->getElements()) {
       if (!V->isTable())
         return R.wrongElementType("dependency-metadata", *V, "a table");
@@ -407,8 +404,7 @@ void LockConverter::readPackage(const toml::Value &T, Package &Pkg) {
     }
   }
   if (const toml::Value *O = R.getTable(T, "optional-dependencies", Where))
-    readDependencyGroups(*O, "optional-dependencies",
-                         Pkg.OptionalDependencies);
+    readDependencyGroups(*O, "optional-dependencies", Pkg.OptionalDependencies);
   for (StringRef Key : {"dev-dependencies", "dependency-groups"})
     if (const toml::Value *D = R.getTable(T, Key, Where))
       readDependencyGroups(*D, Key, Pkg.DevDependencies);
@@ -416,8 +412,7 @@ void LockConverter::readPackage(const toml::Value &T, Package &Pkg) {
   if (!M)
     return;
   Pkg.HasMetadata = true;
-  readRequirements(*M, "requires-dist", "[package.metadata]",
-                   Pkg.RequiresDist);
+  readRequirements(*M, "requires-dist", "[package.metadata]", Pkg.RequiresDist);
   if (M->findEntry("provides-extras")) {
     Pkg.HasProvidesExtras = true;
     R.getStrings(*M, "provides-extras", "[package.metadata]",
@@ -546,11 +541,12 @@ static bool parseSplit(StringRef Text, Project &P, const LoadOptions &Opts,
   std::vector<size_t> Headers = findPackageHeaders(Text);
   if (Headers.size() < 2)
     return false;
-  unsigned Threads =
-      Opts.Threads ? Opts.Threads : llvm::hardware_concurrency().compute_thread_count();
+  unsigned Threads = Opts.Threads
+                         ? Opts.Threads
+                         : llvm::hardware_concurrency().compute_thread_count();
   // A few pieces per thread balance uneven package sizes.
-  size_t Pieces = std::max<size_t>(1, std::min<size_t>(Threads * 4,
-                                                       Headers.size() / 8));
+  size_t Pieces =
+      std::max<size_t>(1, std::min<size_t>(Threads * 4, Headers.size() / 8));
   size_t Target = (Text.size() - Headers.front()) / Pieces + 1;
 
   // Piece boundaries, each at a package header.
@@ -638,11 +634,10 @@ static Error resolveDependencies(Project &P) {
                                           From.Name +
                                           "' is not a package in the lock");
     if (Matches == 0)
-      return makeSourceError(D.Range,
-                             "dependency '" + D.Name + "' of '" + From.Name +
-                                 "' matches none of the " +
-                                 Twine(Candidates.size()) +
-                                 " locked versions of '" + D.Name + "'");
+      return makeSourceError(
+          D.Range, "dependency '" + D.Name + "' of '" + From.Name +
+                       "' matches none of the " + Twine(Candidates.size()) +
+                       " locked versions of '" + D.Name + "'");
     return makeSourceError(D.Range,
                            "dependency '" + D.Name + "' of '" + From.Name +
                                "' is ambiguous: " + Twine(Matches) +
@@ -668,15 +663,15 @@ static Error resolveDependencies(Project &P) {
 Error lambdaopt::parseLock(Project &P, std::unique_ptr<MemoryBuffer> Buffer,
                            const LoadOptions &Opts) {
   StringRef Text = Buffer->getBuffer();
-  P.LockBufferID = P.getSourceMgr().AddNewSourceBuffer(std::move(Buffer),
-                                                       SMLoc());
+  P.LockBufferID =
+      P.getSourceMgr().AddNewSourceBuffer(std::move(Buffer), SMLoc());
   if (Text.empty())
     return makeSourceError(SMLoc::getFromPointer(Text.data()),
                            "the lock file is empty");
 
   Error Err = Error::success();
-  bool Split = Text.size() >= Opts.ParallelThreshold &&
-               parseSplit(Text, P, Opts, Err);
+  bool Split =
+      Text.size() >= Opts.ParallelThreshold && parseSplit(Text, P, Opts, Err);
   if (!Split) {
     consumeError(std::move(Err));
     P.Packages.clear();

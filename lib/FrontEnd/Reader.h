@@ -60,8 +60,8 @@ public:
   /// Reports a value of the wrong kind: "'size' must be an integer, not a
   /// string".
   void wrongType(const toml::Entry &E, llvm::StringRef Expected) {
-    fail(E.Val->getRange(), "'" + E.Key + "' must be " + Expected +
-                                ", not " + article(E.Val->getKind()));
+    fail(E.Val->getRange(), "'" + E.Key + "' must be " + Expected + ", not " +
+                                article(E.Val->getKind()));
   }
   void wrongElementType(llvm::StringRef Key, const toml::Value &V,
                         llvm::StringRef Expected) {

@@ -75,8 +75,7 @@ void printRequirement(raw_ostream &OS, const Requirement &R) {
   OS << '\n';
 }
 
-void printDistribution(raw_ostream &OS, StringRef Kind,
-                       const Distribution &D) {
+void printDistribution(raw_ostream &OS, StringRef Kind, const Distribution &D) {
   OS << "  " << Kind;
   if (!D.URL.empty())
     OS << " url " << Quoted{D.URL};
@@ -206,8 +205,7 @@ void printPyProject(raw_ostream &OS, const PyProject &P) {
     OS << "  dependency " << Quoted{R.Value} << '\n';
   for (const auto &KV : P.OptionalDependencies)
     for (const RequirementString &R : KV.second)
-      OS << "  optional " << Quoted{KV.first} << ' ' << Quoted{R.Value}
-         << '\n';
+      OS << "  optional " << Quoted{KV.first} << ' ' << Quoted{R.Value} << '\n';
   for (const auto &KV : P.DependencyGroups)
     for (const GroupEntry &G : KV.second) {
       OS << "  group " << Quoted{KV.first} << ' ';

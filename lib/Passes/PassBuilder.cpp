@@ -5,6 +5,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "lambda-opt/Passes/PassBuilder.h"
+#include "lambda-opt/Emit/EmitPasses.h"
+#include "lambda-opt/Lints/Lints.h"
+#include "lambda-opt/Passes/InstallSetAnalysis.h"
 #include "lambda-opt/Passes/StandardPasses.h"
 
 #include "llvm/ADT/STLExtras.h"

@@ -11,8 +11,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lambda-opt/TOML/TOML.h"
 #include "lambda-opt/Support/SourceError.h"
+#include "lambda-opt/TOML/TOML.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/SmallVector.h"
@@ -161,8 +161,7 @@ void *reallocateBlock(void *P, size_t Size) {
     return allocateBlock(Size);
   BlockHeader *H = static_cast<BlockHeader *>(P) - 1;
   if (H->Magic == HeapBlock && !ActiveArena) {
-    H = static_cast<BlockHeader *>(
-        safe_realloc(H, Size + sizeof(BlockHeader)));
+    H = static_cast<BlockHeader *>(safe_realloc(H, Size + sizeof(BlockHeader)));
     H->Size = Size;
     return H + 1;
   }
@@ -180,8 +179,7 @@ void *reallocateBlock(void *P, size_t Size) {
 /// Installs the allocator before the first tree-sitter object exists.
 void installAllocator() {
   static const bool Installed = [] {
-    ts_set_allocator(allocateBlock, allocateZeroed, reallocateBlock,
-                     freeBlock);
+    ts_set_allocator(allocateBlock, allocateZeroed, reallocateBlock, freeBlock);
     return true;
   }();
   (void)Installed;
@@ -742,7 +740,8 @@ void Builder::firstSyntaxError(TSNode Root) {
   }
 
   uint32_t Begin = ts_node_start_byte(N);
-  SMLoc Loc = SMLoc::getFromPointer(ptr(std::min<uint32_t>(Begin, Text.size())));
+  SMLoc Loc =
+      SMLoc::getFromPointer(ptr(std::min<uint32_t>(Begin, Text.size())));
   if (ts_node_is_missing(N)) {
     StringRef What = ts_node_type(N);
     if (What.startswith("_line_ending"))
@@ -774,16 +773,16 @@ void Builder::firstSyntaxError(TSNode Root) {
                 "invalid TOML: " + describeByte(C) + " is not allowed here");
   // Show the offending token: up to the next blank, bounded.
   size_t Len = 0;
-  while (Begin + Len < Text.size() && Len < 24 &&
-         !isSpace(Text[Begin + Len]) && Text[Begin + Len] != '\n')
+  while (Begin + Len < Text.size() && Len < 24 && !isSpace(Text[Begin + Len]) &&
+         Text[Begin + Len] != '\n')
     ++Len;
   if (Len == 0)
     Len = 1;
   std::string Shown;
   for (char Ch : Text.substr(Begin, Len))
-    Shown += isPrint(Ch) ? std::string(1, Ch)
-                         : "\\x" + utohexstr(static_cast<unsigned char>(Ch),
-                                             false, 2);
+    Shown += isPrint(Ch)
+                 ? std::string(1, Ch)
+                 : "\\x" + utohexstr(static_cast<unsigned char>(Ch), false, 2);
   fail(SMRange(Loc, Loc), "invalid TOML: unexpected '" + Shown + "'");
 }
 
@@ -1216,9 +1215,9 @@ bool Builder::decodeEscapes(StringRef Raw, bool Multiline,
       }
       if (CodePoint > 0x10FFFF ||
           (CodePoint >= 0xD800 && CodePoint <= 0xDFFF)) {
-        fail(SMRange(Loc, Loc),
-             "invalid TOML: \\" + Twine(Next) + " escape is not a unicode "
-                                                "scalar value");
+        fail(SMRange(Loc, Loc), "invalid TOML: \\" + Twine(Next) +
+                                    " escape is not a unicode "
+                                    "scalar value");
         return false;
       }
       char Buf[UNI_MAX_UTF8_BYTES_PER_CODE_POINT];
@@ -1231,8 +1230,8 @@ bool Builder::decodeEscapes(StringRef Raw, bool Multiline,
     default:
       break;
     }
-    if (Multiline && (Next == ' ' || Next == '\t' || Next == '\n' ||
-                      Next == '\r')) {
+    if (Multiline &&
+        (Next == ' ' || Next == '\t' || Next == '\n' || Next == '\r')) {
       // A line-ending backslash trims all whitespace up to the next
       // non-blank character, newlines included.
       size_t J = I;

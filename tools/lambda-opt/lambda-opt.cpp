@@ -52,7 +52,9 @@ static cl::opt<std::string>
     Emit("emit",
          cl::desc("What to write after the passes ran: none (default; only "
                   "report findings) or the <kind> of an emit-<kind> pass, "
-                  "e.g. ir"),
+                  "e.g. ir; zip and layer write -o FILE and print "
+                  "'wrote FILE: N files, ...; sha256 HEX; CodeSha256 BASE64' "
+                  "on stderr"),
          cl::value_desc("kind"), cl::init("none"), cl::cat(MainCategory));
 
 static cl::opt<std::string> OutputPath("o",
@@ -313,6 +315,9 @@ static Error applyCommandLine(ProjectOptions &Opts) {
   Opts.CompileBytecode |= CompileBytecode;
   if (!Strip.empty())
     Opts.Strip = Strip;
+  // A layer carries the function's code only when the command line asks.
+  if (Emit == "layer" && Includes.empty())
+    Opts.Includes.clear();
   Opts.OutputPath = OutputPath;
   if (const char *Epoch = std::getenv("SOURCE_DATE_EPOCH")) {
     int64_t Seconds;
@@ -354,8 +359,15 @@ int main(int argc, char **argv) {
     return ExitUsage;
 
   // Output: where the emitter writes (kept only if the pipeline succeeds).
+  // Archive emitters write -o themselves (a temporary file renamed into
+  // place), so the driver must not create or truncate it.
+  bool WritesArchive = Emit == "zip" || Emit == "layer" || Emit == "image" ||
+                       StringRef(Passes).contains("emit-zip") ||
+                       StringRef(Passes).contains("emit-layer") ||
+                       StringRef(Passes).contains("emit-image");
   std::error_code EC;
-  ToolOutputFile Out(OutputPath, EC, sys::fs::OF_None);
+  ToolOutputFile Out(WritesArchive ? std::string("-") : std::string(OutputPath),
+                     EC, sys::fs::OF_None);
   if (EC) {
     WithColor::error(errs(), "lambda-opt")
         << "cannot open '" << OutputPath << "': " << EC.message() << '\n';
@@ -439,6 +451,22 @@ int main(int argc, char **argv) {
   if (Error E = applyCommandLine(P->Options)) {
     printError(std::move(E), P->getSourceMgr(), "lambda-opt", errs());
     return ExitUsage;
+  }
+  // The opt-in size transforms join the default pipeline before its
+  // emitter: verify, lints, strip-<kind>..., emit-<kind>.
+  if (!Passes.getNumOccurrences() && !P->Options.Strip.empty()) {
+    std::string Tail;
+    for (const std::string &Kind : P->Options.Strip)
+      Tail += "strip-" + Kind + ",";
+    if (EmitKind.empty())
+      return fail(createStringError(inconvertibleErrorCode(),
+                                    "--strip needs an emitter (--emit=zip "
+                                    "or --emit=layer)"));
+    PM = ProjectPassManager();
+    if (Error E = PB.buildDefaultPipeline(PM, ""))
+      return fail(std::move(E));
+    if (Error E = PB.parsePassPipeline(PM, Tail + "emit-" + EmitKind.str()))
+      return fail(std::move(E));
   }
   applyCommandLineSelectors(Select, ExtendSelect, Ignore, DiagOpts);
   DiagOpts.WarningsAsErrors |= WarningsAsErrors;

@@ -85,7 +85,7 @@ struct LayoutOptions {
 };
 
 /// Where the bytes of a planned file come from.
-enum class SourceKind {
+enum class PlannedSourceKind {
   WheelEntry, ///< Entry Entry of wheel Wheel, copied unchanged.
   DiskFile,   ///< The file DiskPath.
   Memory      ///< The bytes in Data (rewritten scripts, RECORD).
@@ -97,7 +97,7 @@ struct PlannedFile {
   std::string Path;
   /// 0644 or 0755.
   unsigned Mode = 0644;
-  SourceKind Source = SourceKind::Memory;
+  PlannedSourceKind Source = PlannedSourceKind::Memory;
   unsigned Wheel = 0;
   uint64_t Entry = 0;
   std::string DiskPath;

@@ -32,8 +32,8 @@ llvm::ArrayRef<llvm::StringLiteral> getProjectOptionKeys();
 /// Relative paths (find-links, include, cache-dir) are taken relative to
 /// \p BaseDir, the folder of the file the table came from. Type errors are
 /// SourceErrors at the value.
-llvm::Error readProjectOptions(const toml::Value &Table, llvm::StringRef BaseDir,
-                               ProjectOptions &Opts);
+llvm::Error readProjectOptions(const toml::Value &Table,
+                               llvm::StringRef BaseDir, ProjectOptions &Opts);
 
 /// Parses a byte size: an integer, or a string such as "200 MB", "50MiB",
 /// "262144000".

@@ -25,8 +25,7 @@ class Package;
 void printProject(const Project &P, llvm::raw_ostream &OS);
 
 /// Prints one package block.
-void printPackage(const Project &P, const Package &Pkg,
-                  llvm::raw_ostream &OS);
+void printPackage(const Project &P, const Package &Pkg, llvm::raw_ostream &OS);
 
 } // namespace lambdaopt
 

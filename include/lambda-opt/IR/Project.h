@@ -42,6 +42,7 @@ class Value;
 } // namespace toml
 
 class Package;
+struct InstallPlan;
 
 /// Where a locked package comes from (uv's source kinds, in uv's sort order).
 enum class SourceKind : uint8_t {
@@ -94,7 +95,7 @@ struct Distribution {
 /// A dependency edge from a package (or group / extra) to a package.
 struct Dependency {
   llvm::StringRef Name;
-  llvm::StringRef Version; ///< Set only when the name is ambiguous.
+  llvm::StringRef Version;   ///< Set only when the name is ambiguous.
   std::optional<Source> Src; ///< Set only when the name is ambiguous.
   llvm::StringRef Marker;
   llvm::SmallVector<llvm::StringRef, 1> Extras;
@@ -124,7 +125,7 @@ using RequirementGroups =
 /// One `[[package]]` of uv.lock.
 class Package {
 public:
-  llvm::StringRef Name; ///< Normalized, as uv writes it.
+  llvm::StringRef Name;    ///< Normalized, as uv writes it.
   llvm::StringRef Version; ///< Empty when the version is dynamic.
   bool HasVersion = false;
   Source Src;
@@ -283,6 +284,10 @@ public:
   std::vector<std::unique_ptr<Package>> Packages;
   /// What this run is for: target, install selection, emission.
   ProjectOptions Options;
+  /// The project lowered to the files of the artifact (set by `plan-install`,
+  /// narrowed by the size transforms, written by the emitters); null until
+  /// planned. Opaque here so that the IR does not depend on Artifact.
+  std::shared_ptr<InstallPlan> Plan;
 
   /// All packages called \p Name (uv.lock may lock a name more than once).
   llvm::ArrayRef<Package *> lookup(llvm::StringRef Name) const;

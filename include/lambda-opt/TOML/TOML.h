@@ -88,11 +88,11 @@ struct Entry {
 
 /// How a table came into existence; it decides what may extend it later.
 enum class TableOrigin : uint8_t {
-  Implicit,  ///< Created as the parent of a dotted key or header.
-  Header,    ///< `[a.b]` or one element of `[[a.b]]`.
-  Dotted,    ///< Created by a dotted key `a.b = 1`.
-  Inline,    ///< `{ ... }`: closed, nothing may extend it.
-  Root,      ///< The document.
+  Implicit, ///< Created as the parent of a dotted key or header.
+  Header,   ///< `[a.b]` or one element of `[[a.b]]`.
+  Dotted,   ///< Created by a dotted key `a.b = 1`.
+  Inline,   ///< `{ ... }`: closed, nothing may extend it.
+  Root,     ///< The document.
 };
 
 /// A TOML value. Strings, numbers and dates keep their decoded text or value;
@@ -122,9 +122,7 @@ public:
   double getFloat() const { return Float; }
   bool getBoolean() const { return Bool; }
 
-  llvm::ArrayRef<Value *> getElements() const {
-    return Elements.asArrayRef();
-  }
+  llvm::ArrayRef<Value *> getElements() const { return Elements.asArrayRef(); }
   llvm::ArrayRef<Entry> getEntries() const { return Entries.asArrayRef(); }
 
   /// Finds \p Key in a table; null when absent or when this is no table.
@@ -199,9 +197,10 @@ public:
   /// throw-away tree-sitter parser goes to \p Scratch, and the tree is never
   /// freed node by node: the caller resets \p Scratch once \p Doc has been
   /// consumed. This is the fast path for parsing many small pieces.
-  static llvm::Error parseWithScratch(llvm::StringRef Text, Document &Doc,
-                                      llvm::BumpPtrAllocator &Scratch,
-                                      const ParseLimits &Limits = ParseLimits());
+  static llvm::Error
+  parseWithScratch(llvm::StringRef Text, Document &Doc,
+                   llvm::BumpPtrAllocator &Scratch,
+                   const ParseLimits &Limits = ParseLimits());
 
 private:
   struct Impl;
