@@ -58,4 +58,5 @@ if os.path.isdir(pyenv):
             if os.path.exists(exe):
                 minor = "3." + parts[1]
                 config.available_features.add("python" + minor)
-                config.substitutions.append(("%python" + minor, exe))
+                # Before "%python", which would otherwise match first.
+                config.substitutions.insert(0, ("%python" + minor, exe))

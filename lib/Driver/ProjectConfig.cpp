@@ -244,5 +244,10 @@ Error lambdaopt::readProjectOptions(const toml::Value &Table, StringRef BaseDir,
     return First;
   if (!CacheDir.empty())
     Opts.CacheDir = R.resolve(CacheDir);
+  // `oci:PATH[:TAG]` names a layout relative to the configuration's folder.
+  StringRef Base = Opts.BaseImage;
+  if (Base.consume_front("oci:") && !Base.empty() &&
+      !sys::path::is_absolute(Base))
+    Opts.BaseImage = "oci:" + R.resolve(Base);
   return Error::success();
 }
