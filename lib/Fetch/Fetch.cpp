@@ -14,6 +14,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
+#include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <curl/curl.h>
@@ -293,6 +294,41 @@ lambdaopt::fetchWheels(ArrayRef<WheelRequest> Requests,
   std::vector<size_t> SharedWith(Requests.size(), Requests.size());
   Console PreCon(NoteOS, /*ShowProgress=*/false, 0);
 
+  // Local wheels and --find-links candidates are hashed first, on every
+  // core (the main loop below reports the outcome in request order).
+  struct LocalOutcome {
+    Optional<FetchedWheel> Wheel;
+    std::string Error;
+  };
+  std::vector<LocalOutcome> Local(Requests.size());
+  {
+    ThreadPool Pool(hardware_concurrency());
+    for (size_t I = 0, E = Requests.size(); I != E; ++I)
+      Pool.async([&, I] {
+        const WheelRequest &Req = Requests[I];
+        Expected<NormalizedRequest> N = normalizeRequest(Req);
+        if (!N) {
+          consumeError(N.takeError()); // Reported below.
+          return;
+        }
+        LocalOutcome &Out = Local[I];
+        if (!Req.LocalPath.empty() || StringRef(Req.URL).startswith("file://")) {
+          Expected<FetchedWheel> W = resolveLocal(Req, *N, Opts);
+          if (!W)
+            Out.Error = toString(W.takeError());
+          else
+            Out.Wheel = std::move(*W);
+          return;
+        }
+        Expected<Optional<FetchedWheel>> Found = findInFindLinks(Req, *N, Opts);
+        if (!Found)
+          Out.Error = toString(Found.takeError());
+        else
+          Out.Wheel = std::move(*Found);
+      });
+    Pool.wait();
+  }
+
   for (size_t I = 0, E = Requests.size(); I != E; ++I) {
     const WheelRequest &Req = Requests[I];
     Expected<NormalizedRequest> N = normalizeRequest(Req);
@@ -303,24 +339,16 @@ lambdaopt::fetchWheels(ArrayRef<WheelRequest> Requests,
     Normalized[I] = std::move(*N);
     const NormalizedRequest &NR = Normalized[I];
 
-    if (!Req.LocalPath.empty() || StringRef(Req.URL).startswith("file://")) {
-      Expected<FetchedWheel> W = resolveLocal(Req, NR, Opts);
-      if (!W)
-        Errors[I] = toString(W.takeError());
-      else
-        Results[I] = std::move(*W);
+    if (!Local[I].Error.empty()) {
+      Errors[I] = std::move(Local[I].Error);
       continue;
     }
-
-    Expected<Optional<FetchedWheel>> Found = findInFindLinks(Req, NR, Opts);
-    if (!Found) {
-      Errors[I] = toString(Found.takeError());
+    if (Local[I].Wheel) {
+      Results[I] = std::move(*Local[I].Wheel);
       continue;
     }
-    if (*Found) {
-      Results[I] = std::move(**Found);
-      continue;
-    }
+    if (!Req.LocalPath.empty() || StringRef(Req.URL).startswith("file://"))
+      continue; // Unreachable: a local request either resolves or fails.
 
     if (NR.Sha256Hex.empty()) {
       Errors[I] = "package '" + Req.Package + "' (" + NR.Filename +

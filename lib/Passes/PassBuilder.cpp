@@ -6,6 +6,7 @@
 
 #include "lambda-opt/Passes/PassBuilder.h"
 #include "lambda-opt/Emit/EmitPasses.h"
+#include "lambda-opt/Emit/ImageEmitter.h"
 #include "lambda-opt/Lints/Lints.h"
 #include "lambda-opt/Passes/InstallSetAnalysis.h"
 #include "lambda-opt/Passes/StandardPasses.h"

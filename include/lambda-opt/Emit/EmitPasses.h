@@ -1,0 +1,102 @@
+//===- lambda-opt/Emit/EmitPasses.h - Install plan and emitters -*- C++ -*-===//
+//
+// Part of lambda-opt, under the Apache License v2.0.
+//
+//===----------------------------------------------------------------------===//
+///
+/// \file
+/// Lowers a project to the files of a Lambda artifact and writes it.
+///
+///   plan-install             fetches the selected wheels (find-links, cache,
+///                            the lock's URL; every byte checked against the
+///                            lock's sha256) and builds Project::Plan, the
+///                            `pip install --target` tree plus the function's
+///                            own code (Options.Includes)
+///   strip-tests              drops tests/ and test/ folders and __pycache__
+///   strip-stubs              drops .pyi type stubs
+///   strip-runtime-provided   drops the boto3 stack the runtime ships
+///   emit-zip, emit-layer     write the plan as a reproducible zip to
+///                            Options.OutputPath (a temporary file renamed
+///                            into place), unless error findings remain and
+///                            Options.Force is off
+///
+/// Size transforms never drop a shared object or a dist-info file; each
+/// prints the files and bytes it saved on stderr. The transforms and the
+/// emitters plan the install themselves when plan-install did not run.
+///
+//===----------------------------------------------------------------------===//
+
+#ifndef LAMBDA_OPT_EMIT_EMITPASSES_H
+#define LAMBDA_OPT_EMIT_EMITPASSES_H
+
+#include "lambda-opt/Artifact/Layout.h"
+#include "lambda-opt/Passes/PassManager.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <memory>
+#include <string>
+
+namespace lambdaopt {
+
+class InstallSet;
+
+/// The opt-in size transforms.
+enum class StripKind {
+  Tests,          ///< tests/ and test/ folders, __pycache__, *.pyc
+  Stubs,          ///< *.pyi
+  RuntimeProvided ///< boto3, botocore, s3transfer, jmespath, ...
+};
+
+/// "tests", "stubs" or "runtime-provided".
+llvm::StringRef getStripKindName(StripKind K);
+/// Parses a `--strip` value.
+llvm::Expected<StripKind> parseStripKind(llvm::StringRef Name);
+
+/// Removes the files \p K selects from \p Plan's wheel files (application
+/// files are never touched, nor a shared object, nor a dist-info file except
+/// the whole dist-info of a distribution in \p Provided none of whose other
+/// files remain) and returns what was removed. \p Provided holds the
+/// normalized distribution names the runtime ships (RuntimeProvided only).
+FilterStats stripPlan(InstallPlan &Plan, StripKind K,
+                      llvm::ArrayRef<llvm::StringRef> Provided = {});
+
+/// Fetches the wheels of \p Set for \p P (Project::Options says from where)
+/// and plans the install tree with the function's code at the root. Errors
+/// name the package and the wheel.
+llvm::Expected<std::shared_ptr<InstallPlan>>
+buildInstallPlan(const Project &P, const InstallSet &Set);
+
+/// Project::Plan, planned now (with the install-set analysis) when null.
+llvm::Expected<InstallPlan *> getOrBuildInstallPlan(Project &P,
+                                                    AnalysisManager &AM);
+
+/// `plan-install`: builds Project::Plan.
+struct PlanInstallPass : PassInfoMixin<PlanInstallPass> {
+  llvm::Expected<PreservedAnalyses> run(Project &P, AnalysisManager &AM);
+};
+
+/// The size transforms over Project::Plan.
+template <StripKind K> struct StripPass : PassInfoMixin<StripPass<K>> {
+  llvm::Expected<PreservedAnalyses> run(Project &P, AnalysisManager &AM);
+};
+using StripTestsPass = StripPass<StripKind::Tests>;
+using StripStubsPass = StripPass<StripKind::Stubs>;
+using StripRuntimeProvidedPass = StripPass<StripKind::RuntimeProvided>;
+
+/// `emit-zip` (LayoutKind::Function) and `emit-layer` (LayoutKind::Layer):
+/// write the plan to Options.OutputPath and print
+/// `wrote <path>: <n> files, <size>; sha256 <hex>; CodeSha256 <base64>` on
+/// stderr.
+template <LayoutKind K>
+struct EmitArchivePass : PassInfoMixin<EmitArchivePass<K>> {
+  llvm::Expected<PreservedAnalyses> run(Project &P, AnalysisManager &AM);
+};
+using EmitZipPass = EmitArchivePass<LayoutKind::Function>;
+using EmitLayerPass = EmitArchivePass<LayoutKind::Layer>;
+
+} // namespace lambdaopt
+
+#endif // LAMBDA_OPT_EMIT_EMITPASSES_H

@@ -1,0 +1,114 @@
+//===- LintSupport.cpp - Helpers and emit-requirements --------------------===//
+//
+// Part of lambda-opt, under the Apache License v2.0.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LintSupport.h"
+#include "lambda-opt/IR/Project.h"
+#include "lambda-opt/Lints/Lints.h"
+#include "lambda-opt/Target/Runtime.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Format.h"
+
+#include <cstdlib>
+#include <ctime>
+
+using namespace llvm;
+using namespace lambdaopt;
+
+Expected<const InstallSetResult *>
+lambdaopt::getInstallSet(Project &P, AnalysisManager &AM) {
+  const InstallSetResult &R = AM.getResult<InstallSetAnalysis>(P);
+  if (Error E = R.getError())
+    return E;
+  return &R;
+}
+
+std::string lambdaopt::formatDependencyPath(const InstalledPackage &IP) {
+  return "dependency path: " + join(IP.Path, " \u2192 ");
+}
+
+SMRange lambdaopt::getPackageRange(const Package &Pkg) {
+  return Pkg.NameRange.isValid() ? Pkg.NameRange : Pkg.Range;
+}
+
+std::string lambdaopt::formatRuntimeList(ArrayRef<StringRef> Names) {
+  if (Names.empty())
+    return "";
+  ArrayRef<RuntimeInfo> All = getRuntimes();
+  auto IndexOf = [&](StringRef Name) {
+    for (size_t I = 0; I != All.size(); ++I)
+      if (All[I].Identifier == Name)
+        return I;
+    return All.size();
+  };
+  size_t First = IndexOf(Names.front());
+  bool Contiguous = true;
+  for (size_t I = 0; I != Names.size(); ++I)
+    if (IndexOf(Names[I]) != First + I)
+      Contiguous = false;
+  if (Contiguous && Names.size() > 1 && First + Names.size() == All.size())
+    return (Names.front() + " and later").str();
+  if (Contiguous && Names.size() > 1 && First == 0)
+    return (Names.back() + " and earlier").str();
+  if (Names.size() == 1)
+    return Names.front().str();
+  return join(Names.drop_back(), ", ") + " and " + Names.back().str();
+}
+
+std::string lambdaopt::formatMegabytes(uint64_t Bytes) {
+  std::string Out;
+  raw_string_ostream OS(Out);
+  OS << format("%.1f MB", static_cast<double>(Bytes) / 1e6);
+  return OS.str();
+}
+
+std::string lambdaopt::formatThousands(uint64_t Bytes) {
+  std::string Digits = utostr(Bytes);
+  std::string Out;
+  for (size_t I = 0; I != Digits.size(); ++I) {
+    if (I && (Digits.size() - I) % 3 == 0)
+      Out += ',';
+    Out += Digits[I];
+  }
+  return Out;
+}
+
+bool lambdaopt::isDevelopmentTool(StringRef Name) {
+  static constexpr StringLiteral Tools[] = {
+      "autopep8",   "bandit",         "black",      "coverage",
+      "debugpy",    "flake8",         "hypothesis", "ipdb",
+      "ipykernel",  "ipython",        "isort",      "jupyter",
+      "jupyterlab", "moto",           "mypy",       "nox",
+      "pdbpp",      "pre-commit",     "pyright",    "pylint",
+      "pytest",     "responses",      "ruff",       "tox",
+      "types-awscrt", "types-s3transfer", "vcrpy",  "yapf",
+  };
+  if (is_contained(Tools, Name))
+    return true;
+  return Name.startswith("pytest-") || Name.startswith("flake8-") ||
+         Name.startswith("mypy-boto3-") || Name.startswith("types-");
+}
+
+std::string lambdaopt::getToday() {
+  if (const char *Pinned = std::getenv("LAMBDA_OPT_TODAY"))
+    return Pinned;
+  std::time_t Now = std::time(nullptr);
+  std::tm UTC;
+  gmtime_r(&Now, &UTC);
+  char Buf[16];
+  std::strftime(Buf, sizeof(Buf), "%Y-%m-%d", &UTC);
+  return Buf;
+}
+
+Expected<PreservedAnalyses> EmitRequirementsPass::run(Project &P,
+                                                      AnalysisManager &AM) {
+  Expected<const InstallSetResult *> R = getInstallSet(P, AM);
+  if (!R)
+    return R.takeError();
+  writeRequirements((*R)->get(), *OS);
+  return PreservedAnalyses::all();
+}
