@@ -11,6 +11,7 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 
@@ -41,23 +42,13 @@ uint64_t get64(StringRef B, size_t Off) {
   return support::endian::read64le(B.data() + Off);
 }
 
-/// Reads exactly \p Size bytes at \p Offset of the open file \p FD.
-Expected<std::string> readAt(sys::fs::file_t FD, uint64_t Offset,
-                             uint64_t Size) {
-  std::string Buf(Size, '\0');
-  uint64_t Done = 0;
-  while (Done < Size) {
-    Expected<size_t> N = sys::fs::readNativeFileSlice(
-        FD, MutableArrayRef<char>(&Buf[Done], Size - Done), Offset + Done);
-    if (!N)
-      return N.takeError();
-    if (*N == 0)
-      return createStringError(inconvertibleErrorCode(),
-                               "file ends before byte %llu",
-                               (unsigned long long)(Offset + Size));
-    Done += *N;
-  }
-  return Buf;
+/// The \p Size bytes at \p Offset of the mapped wheel \p File.
+Expected<StringRef> readAt(StringRef File, uint64_t Offset, uint64_t Size) {
+  if (Offset > File.size() || Size > File.size() - Offset)
+    return createStringError(inconvertibleErrorCode(),
+                             "file ends before byte %llu",
+                             (unsigned long long)(Offset + Size));
+  return File.substr(Offset, Size);
 }
 
 /// Values of a zip64 extended-information extra field, in field order.
@@ -134,17 +125,23 @@ WheelArchive::open(StringRef Path, const WheelLimits &Limits) {
   if (Error E = W->findDistInfo())
     return E;
 
-  int ZipErr = 0;
-  W->Zip = zip_open(W->Path.c_str(), ZIP_RDONLY, &ZipErr);
+  zip_error_t ZE;
+  zip_error_init(&ZE);
+  StringRef Bytes = W->Buffer->getBuffer();
+  zip_source_t *Src =
+      zip_source_buffer_create(Bytes.data(), Bytes.size(), 0, &ZE);
+  if (Src)
+    W->Zip = zip_open_from_source(Src, ZIP_RDONLY, &ZE);
   if (!W->Zip) {
-    zip_error_t ZE;
-    zip_error_init_with_code(&ZE, ZipErr);
     std::string Msg = zip_error_strerror(&ZE);
     zip_error_fini(&ZE);
+    if (Src)
+      zip_source_free(Src);
     return createStringError(inconvertibleErrorCode(),
                              "wheel '%s': cannot open: %s", W->Path.c_str(),
                              Msg.c_str());
   }
+  zip_error_fini(&ZE);
   zip_int64_t Count = zip_get_num_entries(W->Zip, 0);
   if (Count < 0 || uint64_t(Count) != W->Entries.size())
     return createStringError(
@@ -173,26 +170,26 @@ WheelArchive::open(StringRef Path, const WheelLimits &Limits) {
 }
 
 Error WheelArchive::parseCentralDirectory(const WheelLimits &Limits) {
-  Expected<sys::fs::file_t> FDOrErr = sys::fs::openNativeFileForRead(Path);
-  if (!FDOrErr)
-    return createFileError(Path, FDOrErr.takeError());
-  sys::fs::file_t FD = *FDOrErr;
-  auto Close = make_scope_exit([&] { sys::fs::closeFile(FD); });
+  // Map the wheel once: the central directory, the local headers, libzip's
+  // reads and the raw copies into the artifact all come from these pages.
+  ErrorOr<std::unique_ptr<MemoryBuffer>> BufOrErr =
+      MemoryBuffer::getFile(Path, /*IsText=*/false,
+                            /*RequiresNullTerminator=*/false);
+  if (!BufOrErr)
+    return createFileError(Path, BufOrErr.getError());
+  Buffer = std::move(*BufOrErr);
+  StringRef FD = Buffer->getBuffer();
   auto Fail = [&](const Twine &Msg) {
     return createStringError(inconvertibleErrorCode(),
                              "wheel '" + Path + "': " + Msg.str());
   };
-
-  sys::fs::file_status Status;
-  if (std::error_code EC = sys::fs::status(FD, Status))
-    return createFileError(Path, EC);
-  uint64_t FileSize = Status.getSize();
+  uint64_t FileSize = FD.size();
   if (FileSize < 22)
     return Fail(formatv("is {0} bytes, too small to be a zip", FileSize));
 
   // Find the end-of-central-directory record in the last 64 KiB + 22 bytes.
   uint64_t TailSize = std::min<uint64_t>(FileSize, 65535 + 22);
-  Expected<std::string> Tail = readAt(FD, FileSize - TailSize, TailSize);
+  Expected<StringRef> Tail = readAt(FD, FileSize - TailSize, TailSize);
   if (!Tail)
     return Fail(toString(Tail.takeError()));
   StringRef T = *Tail;
@@ -214,13 +211,13 @@ Error WheelArchive::parseCentralDirectory(const WheelLimits &Limits) {
   if (Count == 0xffff || CDSize == 0xffffffff || CDOffset == 0xffffffff) {
     if (EndOffset < 20)
       return Fail("has a truncated zip64 locator");
-    Expected<std::string> Loc = readAt(FD, EndOffset - 20, 20);
+    Expected<StringRef> Loc = readAt(FD, EndOffset - 20, 20);
     if (!Loc)
       return Fail(toString(Loc.takeError()));
     if (get32(*Loc, 0) != End64LocatorSig)
       return Fail("needs zip64 fields but has no zip64 locator");
     uint64_t End64Offset = get64(*Loc, 8);
-    Expected<std::string> End64 = readAt(FD, End64Offset, 56);
+    Expected<StringRef> End64 = readAt(FD, End64Offset, 56);
     if (!End64)
       return Fail(toString(End64.takeError()));
     if (get32(*End64, 0) != End64Sig)
@@ -233,7 +230,7 @@ Error WheelArchive::parseCentralDirectory(const WheelLimits &Limits) {
     return Fail(formatv("has a central directory of {0} bytes at offset {1} "
                         "in a {2}-byte file",
                         CDSize, CDOffset, FileSize));
-  Expected<std::string> CDBuf = readAt(FD, CDOffset, CDSize);
+  Expected<StringRef> CDBuf = readAt(FD, CDOffset, CDSize);
   if (!CDBuf)
     return Fail(toString(CDBuf.takeError()));
   StringRef CD = *CDBuf;
@@ -321,10 +318,10 @@ Error WheelArchive::parseCentralDirectory(const WheelLimits &Limits) {
   return checkLocalHeaders(FD);
 }
 
-Error WheelArchive::checkLocalHeaders(int FD) {
+Error WheelArchive::checkLocalHeaders(StringRef FD) {
   for (size_t I = 0; I < Entries.size(); ++I) {
     const WheelEntry &E = Entries[I];
-    Expected<std::string> Head = readAt(FD, E.LocalHeaderOffset, 30);
+    Expected<StringRef> Head = readAt(FD, E.LocalHeaderOffset, 30);
     if (!Head)
       return entryError(E.Name, "has an unreadable local header: " +
                                     toString(Head.takeError()));
@@ -339,7 +336,7 @@ Error WheelArchive::checkLocalHeaders(int FD) {
     uint64_t Size = get32(H, 22);
     uint16_t NameLen = get16(H, 26);
     uint16_t ExtraLen = get16(H, 28);
-    Expected<std::string> Rest =
+    Expected<StringRef> Rest =
         readAt(FD, E.LocalHeaderOffset + 30, NameLen + ExtraLen);
     if (!Rest)
       return entryError(E.Name, "has a truncated local header: " +

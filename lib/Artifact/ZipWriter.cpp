@@ -14,7 +14,10 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
+#include "llvm/Support/ThreadPool.h"
 
+#include <cerrno>
+#include <cstring>
 #include <ctime>
 #include <set>
 #include <zip.h>
@@ -54,6 +57,155 @@ Expected<int64_t> resolveEpoch(int64_t Requested) {
                              Env->c_str());
   return Value;
 }
+
+/// The libzip output: a write-only source over the temporary file.
+///
+/// libzip writes an entry's local header, then its data, then seeks back to
+/// write the header again. A window holding the most recent bytes absorbs
+/// those rewrites in memory, so the file sees a few large sequential writes
+/// instead of thousands of small writes and seeks. Bytes leave the window
+/// only once no rewrite can reach them, so they are hashed as they are
+/// written: the output is never read back. A rewrite that does reach bytes
+/// already written (an entry larger than the window) is compared with what
+/// is on disk; should it differ, the digest is recomputed from the file.
+class FileSink {
+public:
+  FileSink(raw_fd_ostream &OS, int FD) : OS(OS), FD(FD) {
+    zip_error_init(&Err);
+    Window.reserve(2 * Keep + (1 << 16));
+  }
+  ~FileSink() { zip_error_fini(&Err); }
+
+  static zip_int64_t callback(void *State, void *Data, zip_uint64_t Len,
+                              zip_source_cmd_t Cmd) {
+    return static_cast<FileSink *>(State)->handle(Data, Len, Cmd);
+  }
+
+  /// The digest of everything written; call after zip_close succeeded.
+  Expected<Sha256Digest> finish(StringRef Path) {
+    HashThread.wait();
+    if (!Stale)
+      return Hasher.final();
+    return sha256FileDigest(Path);
+  }
+  uint64_t size() const { return End; }
+
+private:
+  /// Bytes kept in memory behind the write position.
+  static constexpr size_t Keep = 2 << 20;
+
+  raw_fd_ostream &OS;
+  int FD; ///< OS's descriptor, for reading back rewritten bytes.
+  std::vector<char> Window;
+  uint64_t WindowStart = 0; ///< File offset of Window[0].
+  uint64_t Pos = 0;         ///< Write position.
+  uint64_t End = 0;         ///< Bytes written so far.
+  Sha256 Hasher;
+  ThreadPool HashThread{hardware_concurrency(1)};
+  bool Stale = false;
+  zip_error_t Err;
+
+  zip_int64_t fail(int ZipError) {
+    zip_error_set(&Err, ZipError, errno);
+    return -1;
+  }
+
+  /// Moves the oldest bytes of the window to the file. They are hashed on
+  /// a second thread while libzip goes on writing; one worker keeps the
+  /// chunks in order.
+  void spill(size_t Bytes) {
+    auto Chunk = std::make_shared<std::vector<uint8_t>>(
+        Window.begin(), Window.begin() + Bytes);
+    HashThread.async([this, Chunk] { Hasher.update(*Chunk); });
+    OS.write(Window.data(), Bytes);
+    Window.erase(Window.begin(), Window.begin() + Bytes);
+    WindowStart += Bytes;
+  }
+
+  zip_int64_t write(const char *Data, uint64_t Len) {
+    uint64_t Offset = Pos;
+    // Part before the window: already on disk.
+    if (Offset < WindowStart) {
+      uint64_t Head = std::min(Len, WindowStart - Offset);
+      std::string OnDisk(Head, '\0');
+      OS.flush();
+      Expected<size_t> Read = sys::fs::readNativeFileSlice(
+          FD, MutableArrayRef<char>(&OnDisk[0], Head), Offset);
+      if (!Read || *Read != Head || StringRef(OnDisk) != StringRef(Data, Head)) {
+        consumeError(Read.takeError());
+        OS.pwrite(Data, Head, Offset);
+        Stale = true;
+      }
+      Data += Head;
+      Len -= Head;
+      Offset += Head;
+    }
+    uint64_t At = Offset - WindowStart;
+    if (At > Window.size())
+      return fail(ZIP_ER_SEEK);
+    if (At + Len > Window.size())
+      Window.resize(At + Len);
+    std::memcpy(Window.data() + At, Data, Len);
+    Pos = Offset + Len;
+    End = std::max(End, Pos);
+    if (Window.size() > 2 * Keep && Pos == WindowStart + Window.size())
+      spill(Window.size() - Keep);
+    if (OS.has_error())
+      return fail(ZIP_ER_WRITE);
+    return 0;
+  }
+
+  zip_int64_t handle(void *Data, zip_uint64_t Len, zip_source_cmd_t Cmd) {
+    switch (Cmd) {
+    case ZIP_SOURCE_SUPPORTS:
+      return ZIP_SOURCE_SUPPORTS_WRITABLE;
+    case ZIP_SOURCE_STAT: {
+      // A new, empty archive.
+      auto *St = static_cast<zip_stat_t *>(Data);
+      zip_stat_init(St);
+      St->size = 0;
+      St->valid |= ZIP_STAT_SIZE;
+      return sizeof(*St);
+    }
+    case ZIP_SOURCE_OPEN:
+    case ZIP_SOURCE_CLOSE:
+    case ZIP_SOURCE_READ:
+    case ZIP_SOURCE_SEEK:
+    case ZIP_SOURCE_TELL:
+    case ZIP_SOURCE_ROLLBACK_WRITE:
+    case ZIP_SOURCE_REMOVE:
+    case ZIP_SOURCE_FREE:
+      return 0;
+    case ZIP_SOURCE_BEGIN_WRITE:
+      Window.clear();
+      WindowStart = Pos = End = 0;
+      return 0;
+    case ZIP_SOURCE_WRITE: {
+      zip_int64_t R = write(static_cast<const char *>(Data), Len);
+      return R < 0 ? R : static_cast<zip_int64_t>(Len);
+    }
+    case ZIP_SOURCE_SEEK_WRITE: {
+      zip_int64_t New = zip_source_seek_compute_offset(Pos, End, Data, Len,
+                                                       &Err);
+      if (New < 0)
+        return -1;
+      Pos = static_cast<uint64_t>(New);
+      return 0;
+    }
+    case ZIP_SOURCE_TELL_WRITE:
+      return static_cast<zip_int64_t>(Pos);
+    case ZIP_SOURCE_COMMIT_WRITE:
+      spill(Window.size());
+      OS.flush();
+      return OS.has_error() ? fail(ZIP_ER_WRITE) : 0;
+    case ZIP_SOURCE_ERROR:
+      return zip_error_to_data(&Err, Data, Len);
+    default:
+      zip_error_set(&Err, ZIP_ER_OPNOTSUPP, 0);
+      return -1;
+    }
+  }
+};
 
 /// One zip entry to write, a file of the plan or a parent directory.
 struct Item {
@@ -111,16 +263,27 @@ Expected<ZipResult> lambdaopt::writeZip(const InstallPlan &Plan,
       sys::fs::remove(TempPath);
   });
 
-  int ZipErr = 0;
-  zip_t *Za = zip_open(TempPath.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &ZipErr);
+  int OutFD;
+  if (std::error_code EC = sys::fs::openFileForReadWrite(
+          TempPath, OutFD, sys::fs::CD_CreateAlways, sys::fs::OF_None))
+    return createFileError(TempPath, EC);
+  raw_fd_ostream File(OutFD, /*shouldClose=*/true);
+  FileSink Sink(File, OutFD);
+  zip_error_t ZE;
+  zip_error_init(&ZE);
+  zip_source_t *Out =
+      zip_source_function_create(&FileSink::callback, &Sink, &ZE);
+  zip_t *Za =
+      Out ? zip_open_from_source(Out, ZIP_CREATE | ZIP_TRUNCATE, &ZE) : nullptr;
   if (!Za) {
-    zip_error_t ZE;
-    zip_error_init_with_code(&ZE, ZipErr);
     std::string Msg = zip_error_strerror(&ZE);
     zip_error_fini(&ZE);
+    if (Out)
+      zip_source_free(Out);
     return createStringError(inconvertibleErrorCode(), "cannot create '%s': %s",
                              TempPath.c_str(), Msg.c_str());
   }
+  zip_error_fini(&ZE);
   auto Fail = [&](const Twine &What) -> Error {
     std::string Msg = zip_strerror(Za);
     zip_discard(Za);
@@ -187,12 +350,13 @@ Expected<ZipResult> lambdaopt::writeZip(const InstallPlan &Plan,
   if (zip_close(Za) < 0)
     return Fail("closing");
 
-  Expected<Sha256Digest> Digest = sha256FileDigest(TempPath);
+  File.close();
+  if (File.has_error())
+    return createFileError(TempPath, File.error());
+  Expected<Sha256Digest> Digest = Sink.finish(TempPath);
   if (!Digest)
     return Digest.takeError();
-  uint64_t Size = 0;
-  if (std::error_code EC = sys::fs::file_size(TempPath, Size))
-    return createFileError(TempPath, EC);
+  uint64_t Size = Sink.size();
   if (std::error_code EC = sys::fs::rename(TempPath, Absolute))
     return createFileError(OutPath, EC);
   Keep = true;

@@ -36,6 +36,8 @@
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cstdlib>
+
 using namespace llvm;
 using namespace lambdaopt;
 
@@ -346,6 +348,10 @@ static Error applyCommandLine(ProjectOptions &Opts) {
 
 int main(int argc, char **argv) {
   InitLLVM X(argc, argv);
+  // Without TZ, glibc stats /etc/localtime on every local-time conversion,
+  // and libzip converts the time of every wheel entry it reads. Nothing the
+  // tool writes depends on the time zone, so pin it.
+  setenv("TZ", "UTC", /*overwrite=*/0);
   cl::HideUnrelatedOptions({&MainCategory, &TargetCategory, &PackagingCategory,
                             &LintCategory, &DebugCategory});
   cl::SetVersionPrinter(printVersion);
