@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lambda-opt/Artifact/Wheel.h"
+#include "lambda-opt/Artifact/Hash.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/ScopeExit.h"
@@ -117,11 +118,14 @@ const WheelEntry *WheelArchive::findEntry(StringRef Name) const {
 }
 
 Expected<std::unique_ptr<WheelArchive>>
-WheelArchive::open(StringRef Path, const WheelLimits &Limits) {
+WheelArchive::open(StringRef Path, const WheelLimits &Limits,
+                   std::string *Sha256Hex) {
   std::unique_ptr<WheelArchive> W(new WheelArchive());
   W->Path = Path.str();
   if (Error E = W->parseCentralDirectory(Limits))
     return E;
+  if (Sha256Hex)
+    *Sha256Hex = sha256Hex(W->Buffer->getBuffer());
   if (Error E = W->findDistInfo())
     return E;
 

@@ -226,6 +226,8 @@ lambdaopt::buildInstallPlan(const Project &P, const InstallSet &Set) {
   FO.Offline = Opts.Offline;
   FO.AllowInsecureHosts = Opts.AllowInsecureHosts;
   FO.Jobs = Opts.Jobs;
+  // Local wheels are hashed while the layout maps them, not read twice.
+  FO.DeferLocalHashes = true;
   Expected<std::vector<FetchedWheel>> Fetched = fetchWheels(Requests, FO);
   if (!Fetched)
     return Fetched.takeError();
@@ -235,7 +237,9 @@ lambdaopt::buildInstallPlan(const Project &P, const InstallSet &Set) {
     WheelInput In;
     In.Path = (*Fetched)[I].Path;
     In.Package = Requests[I].Package;
-    // fetchWheels has checked every byte against the lock already.
+    // Downloads and cache entries are verified; local wheels are checked by
+    // planInstall from the bytes it maps.
+    In.Sha256 = (*Fetched)[I].UncheckedSha256;
     Inputs.push_back(std::move(In));
   }
   std::vector<IncludePath> Includes;

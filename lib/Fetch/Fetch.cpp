@@ -149,9 +149,11 @@ Expected<FetchedWheel> resolveLocal(const WheelRequest &Req,
     return createStringError(inconvertibleErrorCode(),
                              "local wheel '%s' for package '%s' does not exist",
                              Full.c_str(), Req.Package.c_str());
-  if (Error E = verifyFile(Full, Req, N.Sha256Hex, "local wheel"))
+  StringRef Hash = Opts.DeferLocalHashes ? StringRef() : N.Sha256Hex;
+  if (Error E = verifyFile(Full, Req, Hash, "local wheel"))
     return Error(std::move(E));
-  return FetchedWheel{std::string(Full), WheelSourceKind::Local};
+  return FetchedWheel{std::string(Full), WheelSourceKind::Local,
+                      Opts.DeferLocalHashes ? N.Sha256Hex : std::string()};
 }
 
 /// Looks for the wheel in the --find-links directories. Returns None when it
@@ -164,9 +166,11 @@ Expected<Optional<FetchedWheel>> findInFindLinks(const WheelRequest &Req,
     sys::path::append(Candidate, N.Filename);
     if (!sys::fs::is_regular_file(Candidate))
       continue;
-    if (Error E = verifyFile(Candidate, Req, N.Sha256Hex, "find-links file"))
+    StringRef Hash = Opts.DeferLocalHashes ? StringRef() : N.Sha256Hex;
+    if (Error E = verifyFile(Candidate, Req, Hash, "find-links file"))
       return Error(std::move(E));
-    return FetchedWheel{std::string(Candidate), WheelSourceKind::FindLinks};
+    return FetchedWheel{std::string(Candidate), WheelSourceKind::FindLinks,
+                        Opts.DeferLocalHashes ? N.Sha256Hex : std::string()};
   }
   return None;
 }

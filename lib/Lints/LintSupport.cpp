@@ -20,11 +20,14 @@ using namespace llvm;
 using namespace lambdaopt;
 
 Expected<const InstallSetResult *>
-lambdaopt::getInstallSet(Project &P, AnalysisManager &AM) {
+lambdaopt::getInstallSet(Project &P, AnalysisManager &AM, bool Required) {
   const InstallSetResult &R = AM.getResult<InstallSetAnalysis>(P);
-  if (Error E = R.getError())
-    return E;
-  return &R;
+  const ProjectOptions &O = P.Options;
+  bool Selected = !O.Package.empty() || !O.Extras.empty() || O.AllExtras ||
+                  !O.Groups.empty();
+  if (R || (!Required && !Selected))
+    return R ? &R : nullptr;
+  return R.getError();
 }
 
 std::string lambdaopt::formatDependencyPath(const InstalledPackage &IP) {
@@ -79,13 +82,20 @@ std::string lambdaopt::formatThousands(uint64_t Bytes) {
 
 bool lambdaopt::isDevelopmentTool(StringRef Name) {
   static constexpr StringLiteral Tools[] = {
-      "autopep8",   "bandit",         "black",      "coverage",
-      "debugpy",    "flake8",         "hypothesis", "ipdb",
-      "ipykernel",  "ipython",        "isort",      "jupyter",
-      "jupyterlab", "moto",           "mypy",       "nox",
-      "pdbpp",      "pre-commit",     "pyright",    "pylint",
-      "pytest",     "responses",      "ruff",       "tox",
-      "types-awscrt", "types-s3transfer", "vcrpy",  "yapf",
+      "autopep8",     "bandit",
+      "black",        "coverage",
+      "debugpy",      "flake8",
+      "hypothesis",   "ipdb",
+      "ipykernel",    "ipython",
+      "isort",        "jupyter",
+      "jupyterlab",   "moto",
+      "mypy",         "nox",
+      "pdbpp",        "pre-commit",
+      "pyright",      "pylint",
+      "pytest",       "responses",
+      "ruff",         "tox",
+      "types-awscrt", "types-s3transfer",
+      "vcrpy",        "yapf",
   };
   if (is_contained(Tools, Name))
     return true;
@@ -106,7 +116,8 @@ std::string lambdaopt::getToday() {
 
 Expected<PreservedAnalyses> EmitRequirementsPass::run(Project &P,
                                                       AnalysisManager &AM) {
-  Expected<const InstallSetResult *> R = getInstallSet(P, AM);
+  Expected<const InstallSetResult *> R =
+      getInstallSet(P, AM, /*Required=*/true);
   if (!R)
     return R.takeError();
   writeRequirements((*R)->get(), *OS);

@@ -13,9 +13,12 @@
 
 namespace lambdaopt {
 
-/// The install set of \p P, or the error that must stop the pipeline.
-llvm::Expected<const InstallSetResult *> getInstallSet(Project &P,
-                                                       AnalysisManager &AM);
+/// The install set of \p P, or the error that must stop the pipeline: an
+/// emitter (\p Required) always stops; a lint stops only when the user
+/// selected a package, extras or groups, and otherwise gets null and skips
+/// its install-set checks (a lock without a root, say).
+llvm::Expected<const InstallSetResult *>
+getInstallSet(Project &P, AnalysisManager &AM, bool Required = false);
 
 /// "dependency path: app → fastapi → pydantic-core".
 std::string formatDependencyPath(const InstalledPackage &IP);

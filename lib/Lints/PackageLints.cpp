@@ -91,12 +91,11 @@ static std::string explainNoWheel(const Package &Pkg, const WheelSurvey &S,
     }
     Msg += " ships only manylinux_" + utostr(Min ? Min->Major : 2) + "_" +
            utostr(Min ? Min->Minor : 0) + " wheels; " + RT.Identifier.str() +
-           " runs glibc " + utostr(RT.GlibcMajor) + "." +
-           utostr(RT.GlibcMinor);
+           " runs glibc " + utostr(RT.GlibcMajor) + "." + utostr(RT.GlibcMinor);
   } else {
     TagTarget Other = anyGlibc(T);
-    Other.Arch = T.Arch == ArchKind::X86_64 ? ArchKind::AArch64
-                                             : ArchKind::X86_64;
+    Other.Arch =
+        T.Arch == ArchKind::X86_64 ? ArchKind::AArch64 : ArchKind::X86_64;
     bool OtherArchFits = false;
     for (unsigned Minor = 9; Minor <= 14 && !OtherArchFits; ++Minor) {
       Other.PythonMinor = Minor;
@@ -124,8 +123,8 @@ static std::string explainNoWheel(const Package &Pkg, const WheelSurvey &S,
              " or abi3";
     } else if (OtherArchFits) {
       std::string OtherArch = getArchName(Other.Arch).str();
-      Msg += " ships only " + OtherArch + " wheels; " + LambdaArch +
-             " needs " + Arch;
+      Msg += " ships only " + OtherArch + " wheels; " + LambdaArch + " needs " +
+             Arch;
     } else {
       std::vector<std::string> Kinds;
       for (const WheelFilename &W : S.Wheels)
@@ -156,8 +155,8 @@ static std::string explainNoWheel(const Package &Pkg, const WheelSurvey &S,
             Kinds.push_back(Kind.str());
         }
       Msg += " ships only " + join(Kinds, ", ") + " wheels; " +
-             RT.Identifier.str() + " on " + LambdaArch +
-             " needs a manylinux " + Arch + " wheel";
+             RT.Identifier.str() + " on " + LambdaArch + " needs a manylinux " +
+             Arch + " wheel";
     }
   }
   // Where it would work: runtimes on this architecture, else the other one.
@@ -180,6 +179,8 @@ Expected<PreservedAnalyses> WheelAvailabilityPass::run(Project &P,
   Expected<const InstallSetResult *> R = getInstallSet(P, AM);
   if (!R)
     return R.takeError();
+  if (!*R)
+    return PreservedAnalyses::all();
   DiagnosticEngine &Diags = AM.getDiagnostics();
   const TargetConfig &Target = (*R)->getTarget();
   const RuntimeInfo &RT = *Target.Runtime;
@@ -187,8 +188,7 @@ Expected<PreservedAnalyses> WheelAvailabilityPass::run(Project &P,
     const Package &Pkg = *IP.Pkg;
     if (IP.Wheel || IP.IsLocal)
       continue;
-    if (Pkg.Src.Kind != SourceKind::Registry &&
-        Pkg.Src.Kind != SourceKind::URL)
+    if (Pkg.Src.Kind != SourceKind::Registry && Pkg.Src.Kind != SourceKind::URL)
       continue;
     Diagnostic D;
     if (Pkg.Wheels.empty()) {
@@ -242,6 +242,8 @@ Expected<PreservedAnalyses> SizeBudgetPass::run(Project &P,
   Expected<const InstallSetResult *> R = getInstallSet(P, AM);
   if (!R)
     return R.takeError();
+  if (!*R)
+    return PreservedAnalyses::all();
   DiagnosticEngine &Diags = AM.getDiagnostics();
   const ProjectOptions &Opts = P.Options;
   SMRange Where;
@@ -261,15 +263,13 @@ Expected<PreservedAnalyses> SizeBudgetPass::run(Project &P,
     }
 
   auto Ranking = [](std::vector<Sized> &List) {
-    llvm::stable_sort(List, [](const Sized &A, const Sized &B) {
-      return A.Bytes > B.Bytes;
-    });
+    llvm::stable_sort(
+        List, [](const Sized &A, const Sized &B) { return A.Bytes > B.Bytes; });
     std::string Out = "largest: ";
     for (size_t I = 0; I != List.size() && I != 5; ++I) {
       if (I)
         Out += ", ";
-      Out += List[I].IP->Pkg->Name.str() + " " +
-             formatMegabytes(List[I].Bytes);
+      Out += List[I].IP->Pkg->Name.str() + " " + formatMegabytes(List[I].Bytes);
     }
     return Out;
   };
@@ -334,9 +334,9 @@ Expected<PreservedAnalyses> SizeBudgetPass::run(Project &P,
   if (UnzippedTotal <= Budget)
     return PreservedAnalyses::all();
   Diagnostic D = Diags.create(
-      "LO202", Opts.SizeBudgetRange.isValid() && Opts.SizeBudget
-                   ? Opts.SizeBudgetRange
-                   : Where,
+      "LO202",
+      Opts.SizeBudgetRange.isValid() && Opts.SizeBudget ? Opts.SizeBudgetRange
+                                                        : Where,
       Twine(Missing ? "at least " : "") + "the installed wheels unzip to " +
           formatMegabytes(UnzippedTotal) + " (" +
           formatThousands(UnzippedTotal) + " bytes), over " + BudgetText);
@@ -434,17 +434,16 @@ PreservedAnalyses ReproducibilityPass::run(Package &Pkg, AnalysisManager &AM) {
       Diags.report(std::move(D));
     }
   }
-  if (!Opts.AllowedIndexHosts.empty() &&
-      Pkg.Src.Kind == SourceKind::Registry &&
+  if (!Opts.AllowedIndexHosts.empty() && Pkg.Src.Kind == SourceKind::Registry &&
       Pkg.Src.Value.contains("://")) {
     std::string Host = getHost(Pkg.Src.Value);
     if (!is_contained(Opts.AllowedIndexHosts, Host))
-      Diags.report(Diags.create(
-          "LO305", Pkg.Src.Range,
-          Pkg.getDisplayName() + " comes from index host '" + Host +
-              "', which is not in allowed-index-hosts (" +
-              join(Opts.AllowedIndexHosts, ", ") + ")",
-          Pkg.Name));
+      Diags.report(Diags.create("LO305", Pkg.Src.Range,
+                                Pkg.getDisplayName() +
+                                    " comes from index host '" + Host +
+                                    "', which is not in allowed-index-hosts (" +
+                                    join(Opts.AllowedIndexHosts, ", ") + ")",
+                                Pkg.Name));
   }
   if (!Pkg.HasVersion || !Diags.isEnabled("LO306"))
     return PreservedAnalyses::all();

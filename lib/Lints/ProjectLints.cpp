@@ -59,9 +59,8 @@ static ReqKey parsePep508(StringRef Text, SMRange Range) {
   auto Split = Rest.split(';');
   K.Marker = Split.second.trim();
   Rest = Split.first.trim();
-  size_t NameEnd = Rest.find_if([](char C) {
-    return !(isAlnum(C) || C == '-' || C == '_' || C == '.');
-  });
+  size_t NameEnd = Rest.find_if(
+      [](char C) { return !(isAlnum(C) || C == '-' || C == '_' || C == '.'); });
   K.Name = normalizePackageName(Rest.take_front(NameEnd));
   Rest = Rest.drop_front(std::min(NameEnd, Rest.size())).ltrim();
   if (Rest.consume_front("[")) {
@@ -247,8 +246,9 @@ PreservedAnalyses LockFreshnessPass::run(Project &P, AnalysisManager &AM) {
       Written.push_back(parsePep508(R.Value, R.Range));
     std::vector<ReqKey> Empty;
     auto It = LockedExtras.find(Name);
-    compareSection("optional dependency (extra '" + Name + "')", Written, It == LockedExtras.end() ? Empty : It->second,
-                   Name, Markers, Diags);
+    compareSection("optional dependency (extra '" + Name + "')", Written,
+                   It == LockedExtras.end() ? Empty : It->second, Name, Markers,
+                   Diags);
   }
   // Extras the lock has and pyproject dropped (sorted for determinism).
   std::vector<StringRef> Dropped;
@@ -283,8 +283,8 @@ PreservedAnalyses LockFreshnessPass::run(Project &P, AnalysisManager &AM) {
       if (normalizePackageName(G.first) == Group)
         for (const Requirement &R : G.second)
           Locked.push_back(fromLock(R));
-    compareSection("dependency group '" + Group + "' entry", Written,
-                   Locked, "", Markers, Diags);
+    compareSection("dependency group '" + Group + "' entry", Written, Locked,
+                   "", Markers, Diags);
   }
   return PreservedAnalyses::all();
 }
@@ -325,6 +325,8 @@ Expected<PreservedAnalyses> DevLeakagePass::run(Project &P,
   Expected<const InstallSetResult *> R = getInstallSet(P, AM);
   if (!R)
     return R.takeError();
+  if (!*R)
+    return PreservedAnalyses::all();
   for (const InstalledPackage &IP : (*R)->get().Packages) {
     const Package &Pkg = *IP.Pkg;
     if (isDevelopmentTool(Pkg.Name)) {
@@ -407,9 +409,8 @@ static void checkLifecycle(const Project &P, const RuntimeInfo &RT,
     Msg += "; creating functions is blocked from " + RT.BlockCreateDate.str() +
            " and updating them from " + RT.BlockUpdateDate.str();
   else if (Status == RuntimeStatusKind::CreateBlocked)
-    Msg += "; creating functions is blocked since " +
-           RT.BlockCreateDate.str() + " and updating them from " +
-           RT.BlockUpdateDate.str();
+    Msg += "; creating functions is blocked since " + RT.BlockCreateDate.str() +
+           " and updating them from " + RT.BlockUpdateDate.str();
   else
     Msg += "; creating and updating functions is blocked since " +
            RT.BlockUpdateDate.str();
@@ -436,6 +437,8 @@ Expected<PreservedAnalyses> RuntimeCheckPass::run(Project &P,
   Expected<const InstallSetResult *> R = getInstallSet(P, AM);
   if (!R)
     return R.takeError();
+  if (!*R)
+    return PreservedAnalyses::all();
   std::vector<const InstalledPackage *> SDK;
   const InstalledPackage *Boto3 = nullptr;
   uint64_t Bytes = 0;

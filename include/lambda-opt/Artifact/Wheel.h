@@ -18,6 +18,7 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/MemoryBuffer.h"
 
 #include <cstdint>
 #include <memory>
@@ -67,8 +68,11 @@ class WheelArchive {
 public:
   /// Opens and validates the wheel at \p Path. The returned error names the
   /// wheel file and the offending entry.
+  /// When \p Sha256Hex is given, it receives the digest of the file's bytes,
+  /// computed from the same mapping the archive is read from.
   static llvm::Expected<std::unique_ptr<WheelArchive>>
-  open(llvm::StringRef Path, const WheelLimits &Limits = WheelLimits());
+  open(llvm::StringRef Path, const WheelLimits &Limits = WheelLimits(),
+       std::string *Sha256Hex = nullptr);
   ~WheelArchive();
   WheelArchive(const WheelArchive &) = delete;
   WheelArchive &operator=(const WheelArchive &) = delete;
@@ -94,11 +98,12 @@ public:
 private:
   WheelArchive() = default;
   llvm::Error parseCentralDirectory(const WheelLimits &Limits);
-  llvm::Error checkLocalHeaders(int FD);
+  llvm::Error checkLocalHeaders(llvm::StringRef File);
   llvm::Error findDistInfo();
   llvm::Error entryError(llvm::StringRef Entry, const llvm::Twine &Msg) const;
 
   std::string Path;
+  std::unique_ptr<llvm::MemoryBuffer> Buffer;
   std::string DistInfoDir;
   std::string DataDir;
   std::string Metadata;

@@ -73,6 +73,11 @@ struct FetchOptions {
   unsigned RetryBaseDelayMs = 200;
   /// Seconds allowed for connecting, and for a transfer to stall.
   unsigned TimeoutSeconds = 30;
+  /// Leave the sha256 check of local and --find-links files to the caller,
+  /// which maps each wheel anyway and hashes it there instead of reading it
+  /// twice (FetchedWheel::UncheckedSha256 says what to expect). Sizes are
+  /// still checked here; cache entries and downloads are always verified.
+  bool DeferLocalHashes = false;
   /// Draw a progress bar on stderr; only honoured when stderr is a terminal.
   bool Progress = true;
   /// Where notes go (corrupt cache entries, retries, fallbacks); null means
@@ -87,6 +92,8 @@ enum class WheelSourceKind { Local, FindLinks, Cache, Download };
 struct FetchedWheel {
   std::string Path;
   WheelSourceKind From;
+  /// The sha256 (hex) the caller must still check; empty when verified.
+  std::string UncheckedSha256;
 };
 
 /// Resolves every request to a verified local file. Results are in request
