@@ -564,19 +564,10 @@ Expected<InstallPlan> lambdaopt::planInstall(ArrayRef<WheelInput> Wheels,
         const WheelInput &In = Wheels[I];
         // The hash comes from the same mapping the wheel is read from: one
         // pass over its bytes.
-        std::string Hex;
         Expected<std::unique_ptr<WheelArchive>> W = WheelArchive::open(
-            In.Path, Options.Limits, In.Sha256.empty() ? nullptr : &Hex);
+            In.Path, Options.Limits, In.Sha256, In.Package);
         if (!W) {
           Errors[I] = toString(W.takeError());
-          return;
-        }
-        StringRef Want = In.Sha256;
-        Want.consume_front("sha256:");
-        if (!Want.empty() && !Want.equals_insensitive(Hex)) {
-          Errors[I] = "wheel '" + In.Path + "' of package '" + In.Package +
-                      "' has sha256 " + Hex + " but the lock expects " +
-                      Want.str();
           return;
         }
         Plan.Wheels[I] = std::move(*W);

@@ -119,13 +119,25 @@ const WheelEntry *WheelArchive::findEntry(StringRef Name) const {
 
 Expected<std::unique_ptr<WheelArchive>>
 WheelArchive::open(StringRef Path, const WheelLimits &Limits,
-                   std::string *Sha256Hex) {
+                   StringRef ExpectedSha256Hex, StringRef Package) {
   std::unique_ptr<WheelArchive> W(new WheelArchive());
   W->Path = Path.str();
+  if (Error E = W->mapFile())
+    return E;
+  // Verify the bytes before trusting any of their structure.
+  ExpectedSha256Hex.consume_front("sha256:");
+  if (!ExpectedSha256Hex.empty()) {
+    std::string Actual = sha256Hex(W->Buffer->getBuffer());
+    if (!ExpectedSha256Hex.equals_insensitive(Actual))
+      return createStringError(
+          inconvertibleErrorCode(),
+          "sha256 mismatch for package '%s' in wheel '%s': expected %s, got "
+          "%s",
+          Package.str().c_str(), W->Path.c_str(),
+          ExpectedSha256Hex.lower().c_str(), Actual.c_str());
+  }
   if (Error E = W->parseCentralDirectory(Limits))
     return E;
-  if (Sha256Hex)
-    *Sha256Hex = sha256Hex(W->Buffer->getBuffer());
   if (Error E = W->findDistInfo())
     return E;
 
@@ -173,15 +185,20 @@ WheelArchive::open(StringRef Path, const WheelLimits &Limits,
   return W;
 }
 
-Error WheelArchive::parseCentralDirectory(const WheelLimits &Limits) {
-  // Map the wheel once: the central directory, the local headers, libzip's
-  // reads and the raw copies into the artifact all come from these pages.
+Error WheelArchive::mapFile() {
+  // Map the wheel once: its hash, the central directory, the local headers,
+  // libzip's reads and the raw copies into the artifact all come from these
+  // pages.
   ErrorOr<std::unique_ptr<MemoryBuffer>> BufOrErr =
       MemoryBuffer::getFile(Path, /*IsText=*/false,
                             /*RequiresNullTerminator=*/false);
   if (!BufOrErr)
     return createFileError(Path, BufOrErr.getError());
   Buffer = std::move(*BufOrErr);
+  return Error::success();
+}
+
+Error WheelArchive::parseCentralDirectory(const WheelLimits &Limits) {
   StringRef FD = Buffer->getBuffer();
   auto Fail = [&](const Twine &Msg) {
     return createStringError(inconvertibleErrorCode(),

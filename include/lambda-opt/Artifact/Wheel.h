@@ -68,11 +68,12 @@ class WheelArchive {
 public:
   /// Opens and validates the wheel at \p Path. The returned error names the
   /// wheel file and the offending entry.
-  /// When \p Sha256Hex is given, it receives the digest of the file's bytes,
-  /// computed from the same mapping the archive is read from.
+  /// When \p ExpectedSha256Hex is not empty, the file's bytes are hashed
+  /// from the same mapping the archive is read from, and checked before any
+  /// of them is parsed; \p Package names the wheel's package in the error.
   static llvm::Expected<std::unique_ptr<WheelArchive>>
   open(llvm::StringRef Path, const WheelLimits &Limits = WheelLimits(),
-       std::string *Sha256Hex = nullptr);
+       llvm::StringRef ExpectedSha256Hex = {}, llvm::StringRef Package = {});
   ~WheelArchive();
   WheelArchive(const WheelArchive &) = delete;
   WheelArchive &operator=(const WheelArchive &) = delete;
@@ -97,6 +98,7 @@ public:
 
 private:
   WheelArchive() = default;
+  llvm::Error mapFile();
   llvm::Error parseCentralDirectory(const WheelLimits &Limits);
   llvm::Error checkLocalHeaders(llvm::StringRef File);
   llvm::Error findDistInfo();
