@@ -25,6 +25,7 @@
 #include "llvm/Support/Threading.h"
 
 #include <atomic>
+#include <cstring>
 #include <mutex>
 
 using namespace llvm;
@@ -459,16 +460,24 @@ void LockConverter::readPackages(const toml::Value &Root,
 /// `[[distribution]]`) header.
 static std::vector<size_t> findPackageHeaders(StringRef Text) {
   std::vector<size_t> Starts;
-  for (StringRef Header : {"\n[[package]]", "\n[[distribution]]"}) {
-    size_t Pos = 0;
-    while ((Pos = Text.find(Header, Pos)) != StringRef::npos) {
-      size_t End = Pos + Header.size();
-      if (End == Text.size() || Text[End] == '\n' || Text[End] == '\r')
-        Starts.push_back(Pos + 1);
-      Pos = End;
+  // One pass: every line that starts with `[[` is a candidate.
+  const char *Begin = Text.data(), *End = Begin + Text.size();
+  for (const char *P = Begin; P < End;) {
+    const char *NL = static_cast<const char *>(std::memchr(P, '\n', End - P));
+    if (!NL)
+      break;
+    P = NL + 1;
+    if (End - P < 2 || P[0] != '[' || P[1] != '[')
+      continue;
+    StringRef Line(P, std::min<size_t>(End - P, 20));
+    for (StringRef Header : {"[[package]]", "[[distribution]]"}) {
+      if (!Line.startswith(Header))
+        continue;
+      size_t After = (P - Begin) + Header.size();
+      if (After == Text.size() || Text[After] == '\n' || Text[After] == '\r')
+        Starts.push_back(P - Begin);
     }
   }
-  llvm::sort(Starts);
   return Starts;
 }
 

@@ -35,7 +35,7 @@ StringRef Distribution::getFileName() const {
     return Filename;
   StringRef From = !URL.empty() ? URL : Path;
   // Drop a query or fragment before taking the last path segment.
-  From = From.take_until([](char C) { return C == '?' || C == '#'; });
+  From = From.substr(0, From.find_first_of("?#"));
   size_t Slash = From.find_last_of("/\\");
   return Slash == StringRef::npos ? From : From.drop_front(Slash + 1);
 }
