@@ -180,7 +180,8 @@ static Expected<WheelRequest> makeRequest(const Project &P,
     R.URL = D.URL.str();
     return R;
   }
-  SmallString<256> Local(P.RootDir);
+  // Relative paths are resolved against the project root by fetchWheels.
+  SmallString<256> Local;
   if (!D.Path.empty()) {
     // A wheel of a local (flat) registry: relative to the registry folder,
     // itself relative to the project root.
