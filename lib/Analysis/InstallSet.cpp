@@ -18,6 +18,7 @@
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/Parallel.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -467,10 +468,13 @@ void Traversal::buildResult(InstallSet &Out) {
     }
     const Node &N = Nodes[NodeIndex[Pkg]];
     IP.Extras.assign(N.Extras.begin(), N.Extras.end());
-    selectWheel(IP);
     Out.InstalledIndex[Pkg] = Out.Packages.size();
     Out.Packages.push_back(std::move(IP));
   }
+  // Wheel choice reads each package's wheel names alone: a large lock's
+  // tens of thousands of file names are parsed on every core.
+  parallelForEach(Out.Packages,
+                  [this](InstalledPackage &IP) { selectWheel(IP); });
 }
 
 Error Traversal::run(InstallSet &Out) {

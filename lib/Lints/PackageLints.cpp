@@ -26,152 +26,306 @@ using namespace lambdaopt;
 // wheel-availability
 //===----------------------------------------------------------------------===//
 
-namespace {
-/// The parsed wheels of one package that has none for the target.
-struct WheelSurvey {
-  std::vector<WheelFilename> Wheels;
-
-  explicit WheelSurvey(const Package &Pkg) {
-    for (const Distribution &D : Pkg.Wheels) {
-      Expected<WheelFilename> W = WheelFilename::parse(D.getFileName());
-      if (!W) {
-        consumeError(W.takeError());
-        continue;
-      }
-      Wheels.push_back(std::move(*W));
-    }
-  }
-
-  bool fits(const TagTarget &T) const {
-    return any_of(Wheels, [&](const WheelFilename &W) {
-      return tagPriority(W, T).has_value();
-    });
-  }
-};
-} // namespace
-
-/// A target that accepts any glibc.
+/// The target with any glibc accepted.
 static TagTarget anyGlibc(TagTarget T) {
   T.GlibcMinor = 99;
   return T;
 }
 
-/// The distinct python tags of the wheels that fit \p Fits.
-static std::string
-collectPythonTags(const WheelSurvey &S,
-                  function_ref<bool(const WheelFilename &)> Fits) {
-  std::vector<std::string> Tags;
-  for (const WheelFilename &W : S.Wheels)
-    if (Fits(W))
-      for (const std::string &T : W.PythonTags)
-        if (!is_contained(Tags, T))
-          Tags.push_back(T);
-  return join(Tags, ", ");
+static ArchKind getOtherArch(ArchKind Arch) {
+  return Arch == ArchKind::X86_64 ? ArchKind::AArch64 : ArchKind::X86_64;
 }
 
-/// Why no wheel of \p Pkg fits \p Target, in the user's terms, and where it
-/// would work instead.
-static std::string explainNoWheel(const Package &Pkg, const WheelSurvey &S,
-                                  const TargetConfig &Target) {
+static bool fitsAny(ArrayRef<WheelFilename> Wheels, const TagTarget &T) {
+  return any_of(Wheels, [&](const WheelFilename &W) {
+    return tagPriority(W, T).has_value();
+  });
+}
+
+/// The CPython minor versions scanned when looking for the versions a wheel
+/// was built for: wider than the Lambda runtimes, so that a package that
+/// ships only cp38 wheels is still explained as a Python version mismatch.
+static constexpr unsigned FirstScannedMinor = 5, LastScannedMinor = 20;
+
+/// The CPython 3.X minors on \p Arch for which some wheel fits, glibc aside.
+static std::vector<unsigned> getFittingMinors(ArrayRef<WheelFilename> Wheels,
+                                              TagTarget T) {
+  std::vector<unsigned> Minors;
+  T = anyGlibc(T);
+  for (unsigned Minor = FirstScannedMinor; Minor <= LastScannedMinor; ++Minor) {
+    T.PythonMinor = Minor;
+    if (fitsAny(Wheels, T))
+      Minors.push_back(Minor);
+  }
+  return Minors;
+}
+
+/// The runtimes on which some wheel loads on \p Arch (glibc included).
+static std::vector<StringRef> getWorkingRuntimes(ArrayRef<WheelFilename> Wheels,
+                                                 ArchKind Arch) {
+  std::vector<StringRef> Works;
+  for (const RuntimeInfo &R : getRuntimes())
+    if (R.supportsArch(Arch) && fitsAny(Wheels, makeTagTarget(R, Arch)))
+      Works.push_back(R.Identifier);
+  return Works;
+}
+
+/// The runtime of \p Works whose Python is nearest to 3.\p Minor, the newer
+/// one on a tie.
+static StringRef getNearestRuntime(ArrayRef<StringRef> Works, unsigned Minor) {
+  StringRef Best;
+  unsigned BestDistance = ~0u;
+  for (StringRef Name : Works) {
+    const RuntimeInfo *R = lookupRuntime(Name);
+    if (!R)
+      continue;
+    unsigned Distance = R->PythonMinor > Minor ? R->PythonMinor - Minor
+                                               : Minor - R->PythonMinor;
+    if (Distance <= BestDistance) {
+      Best = Name;
+      BestDistance = Distance;
+    }
+  }
+  return Best;
+}
+
+/// "a", "a and b", "a, b and c".
+static std::string joinWithAnd(ArrayRef<std::string> Items) {
+  if (Items.size() <= 1)
+    return Items.empty() ? "" : Items.front();
+  return join(Items.drop_back(), ", ") + " and " + Items.back();
+}
+
+/// "aarch64 (arm64)", "x86_64": the wheel spelling, and Lambda's if it
+/// differs.
+static std::string describeArch(ArchKind Arch) {
+  StringRef Wheel = getArchName(Arch), Lambda = getLambdaArchName(Arch);
+  if (Wheel == Lambda)
+    return Wheel.str();
+  return (Wheel + " (" + Lambda + ")").str();
+}
+
+bool lambdaopt::comparePythonTags(StringRef A, StringRef B) {
+  struct Key {
+    StringRef Prefix;
+    unsigned Major = 0, Minor = 0;
+    StringRef Text;
+  };
+  auto MakeKey = [](StringRef Tag) {
+    Key K;
+    K.Text = Tag;
+    K.Prefix = Tag.take_while([](char C) { return isAlpha(C); });
+    StringRef Digits = Tag.drop_front(K.Prefix.size()).take_while(isDigit);
+    if (!Digits.empty()) {
+      K.Major = Digits.front() - '0';
+      if (Digits.size() > 1 && Digits.drop_front().getAsInteger(10, K.Minor))
+        K.Minor = 0;
+    }
+    return K;
+  };
+  Key X = MakeKey(A), Y = MakeKey(B);
+  return std::tie(X.Prefix, X.Major, X.Minor, X.Text) <
+         std::tie(Y.Prefix, Y.Major, Y.Minor, Y.Text);
+}
+
+/// The python tags ("cp312", "cp39-abi3") of the wheels that would fit
+/// \p T's architecture under some CPython version, numerically sorted.
+static std::vector<std::string>
+collectPythonTags(ArrayRef<WheelFilename> Wheels, const TagTarget &T) {
+  std::vector<std::string> Tags;
+  for (const WheelFilename &W : Wheels) {
+    if (getFittingMinors(W, T).empty())
+      continue;
+    bool Abi3 = is_contained(W.AbiTags, "abi3");
+    for (const std::string &Tag : W.PythonTags) {
+      std::string Label = Abi3 ? Tag + "-abi3" : Tag;
+      if (!is_contained(Tags, Label))
+        Tags.push_back(Label);
+    }
+  }
+  llvm::sort(Tags, [](const std::string &A, const std::string &B) {
+    return comparePythonTags(A, B);
+  });
+  return Tags;
+}
+
+/// How the platform of a wheel that fits no CPython on either architecture
+/// reads in a message: "macOS", "musllinux", "linux_x86_64 (locally
+/// built)", "free-threaded cp313t".
+static std::string describeUnusablePlatform(const WheelFilename &W,
+                                            StringRef Tag, const TagTarget &T) {
+  PlatformTag P = classifyPlatformTag(Tag);
+  switch (P.Kind) {
+  case PlatformTagKind::MacOS:
+    return "macOS";
+  case PlatformTagKind::Windows:
+    return "Windows";
+  case PlatformTagKind::Musllinux:
+    return "musllinux";
+  case PlatformTagKind::Linux:
+    return Tag.str() + " (locally built)";
+  case PlatformTagKind::Other:
+    return Tag.str();
+  case PlatformTagKind::Manylinux:
+  case PlatformTagKind::Any:
+    break;
+  }
+  // The platform is fine; the interpreter or ABI is not.
+  std::optional<Incompatibility> Why = explainIncompatibility(W, anyGlibc(T));
+  if (Why && Why->Kind == IncompatibilityKind::FreeThreaded)
+    return "free-threaded " + join(W.AbiTags, ".");
+  return join(W.PythonTags, ".") + "-" + join(W.AbiTags, ".");
+}
+
+WheelAdvice lambdaopt::explainNoCompatibleWheel(StringRef Name,
+                                                StringRef DisplayName,
+                                                ArrayRef<WheelFilename> Wheels,
+                                                const TargetConfig &Target) {
   const RuntimeInfo &RT = *Target.Runtime;
   TagTarget T = Target.getTagTarget();
+  std::string Runtime = RT.Identifier.str();
   std::string Arch = getArchName(T.Arch).str();
-  std::string Msg = Pkg.getDisplayName();
-  if (S.Wheels.empty()) {
-    Msg += " has no wheel with a valid file name";
-  } else if (S.fits(anyGlibc(T))) {
-    // Only the glibc is too old: name the oldest manylinux the wheels need.
-    std::optional<GlibcVersion> Min;
-    for (const WheelFilename &W : S.Wheels) {
+  std::string LambdaArch = getLambdaArchName(T.Arch).str();
+  std::string CpTag = "cp3" + utostr(T.PythonMinor);
+  WheelAdvice A;
+  A.Message = DisplayName.str();
+  if (Wheels.empty()) {
+    A.Message += " has no wheel with a valid file name";
+    A.FixHint = "check the wheel URLs of " + Name.str() +
+                " in uv.lock, then run `uv lock --refresh-package " +
+                Name.str() + "`";
+    return A;
+  }
+
+  // Where it would work: runtimes on this architecture, else the other one.
+  ArchKind Other = getOtherArch(T.Arch);
+  std::vector<StringRef> Works = getWorkingRuntimes(Wheels, T.Arch);
+  std::vector<StringRef> OtherWorks = getWorkingRuntimes(Wheels, Other);
+  std::string WorksOn;
+  if (!Works.empty())
+    WorksOn = "; works on " + formatRuntimeList(Works);
+  else if (!OtherWorks.empty())
+    WorksOn = "; works on " + getLambdaArchName(Other).str() + " with " +
+              formatRuntimeList(OtherWorks);
+
+  // Only the glibc is too old: name the oldest manylinux the wheels need.
+  if (fitsAny(Wheels, anyGlibc(T))) {
+    std::optional<GlibcVersion> Min, Max;
+    for (const WheelFilename &W : Wheels) {
       if (!tagPriority(W, anyGlibc(T)))
         continue;
       std::optional<GlibcVersion> G = getMinimumGlibc(W);
-      if (G && (!Min || *G < *Min))
+      if (!G)
+        continue;
+      if (!Min || *G < *Min)
         Min = G;
+      if (!Max || *Max < *G)
+        Max = G;
     }
-    Msg += " ships only manylinux_" + utostr(Min ? Min->Major : 2) + "_" +
-           utostr(Min ? Min->Minor : 0) + " wheels; " + RT.Identifier.str() +
-           " runs glibc " + utostr(RT.GlibcMajor) + "." + utostr(RT.GlibcMinor);
-  } else {
-    TagTarget Other = anyGlibc(T);
-    Other.Arch =
-        T.Arch == ArchKind::X86_64 ? ArchKind::AArch64 : ArchKind::X86_64;
-    bool OtherArchFits = false;
-    for (unsigned Minor = 9; Minor <= 14 && !OtherArchFits; ++Minor) {
-      Other.PythonMinor = Minor;
-      OtherArchFits = S.fits(Other);
+    GlibcVersion Need = Min.value_or(GlibcVersion{2, 0});
+    std::string Tag =
+        "manylinux_" + utostr(Need.Major) + "_" + utostr(Need.Minor);
+    A.Message += " ships only " + Tag + (Min == Max ? "" : " or newer") +
+                 " wheels; " + Runtime + " runs glibc " +
+                 utostr(RT.GlibcMajor) + "." + utostr(RT.GlibcMinor) + " (" +
+                 RT.OperatingSystem.str() + ")" + WorksOn;
+    std::string Older = "pin an older " + Name.str() +
+                        " that still ships manylinux2014 (glibc 2.17) wheels";
+    if (!Works.empty()) {
+      const RuntimeInfo *Best =
+          lookupRuntime(getNearestRuntime(Works, T.PythonMinor));
+      A.FixHint = "deploy with --runtime=" + Best->Identifier.str() + " (" +
+                  Best->OperatingSystem.str() + ", glibc " +
+                  utostr(Best->GlibcMajor) + "." + utostr(Best->GlibcMinor) +
+                  "), or " + Older;
+      return A;
     }
-    bool OtherPythonFits = false;
-    TagTarget OtherPython = anyGlibc(T);
-    for (unsigned Minor = 9; Minor <= 14 && !OtherPythonFits; ++Minor) {
-      OtherPython.PythonMinor = Minor;
-      OtherPythonFits = S.fits(OtherPython);
-    }
-    std::string LambdaArch = getLambdaArchName(T.Arch).str();
-    if (OtherPythonFits) {
-      std::string Tags = collectPythonTags(S, [&](const WheelFilename &W) {
-        for (unsigned Minor = 9; Minor <= 14; ++Minor) {
-          TagTarget X = anyGlibc(T);
-          X.PythonMinor = Minor;
-          if (tagPriority(W, X))
-            return true;
-        }
-        return false;
-      });
-      Msg += " ships only " + Tags + " wheels for " + Arch + "; " +
-             RT.Identifier.str() + " needs cp3" + utostr(T.PythonMinor) +
-             " or abi3";
-    } else if (OtherArchFits) {
-      std::string OtherArch = getArchName(Other.Arch).str();
-      Msg += " ships only " + OtherArch + " wheels; " + LambdaArch + " needs " +
-             Arch;
-    } else {
-      std::vector<std::string> Kinds;
-      for (const WheelFilename &W : S.Wheels)
-        for (const std::string &Tag : W.PlatformTags) {
-          StringRef Kind;
-          switch (classifyPlatformTag(Tag).Kind) {
-          case PlatformTagKind::MacOS:
-            Kind = "macOS";
-            break;
-          case PlatformTagKind::Windows:
-            Kind = "Windows";
-            break;
-          case PlatformTagKind::Musllinux:
-            Kind = "musllinux";
-            break;
-          case PlatformTagKind::Linux:
-            Kind = "linux (non-portable)";
-            break;
-          case PlatformTagKind::Manylinux:
-          case PlatformTagKind::Any:
-            Kind = "other-interpreter";
-            break;
-          case PlatformTagKind::Other:
-            Kind = "other-platform";
-            break;
-          }
-          if (!is_contained(Kinds, Kind.str()))
-            Kinds.push_back(Kind.str());
-        }
-      Msg += " ships only " + join(Kinds, ", ") + " wheels; " +
-             RT.Identifier.str() + " on " + LambdaArch + " needs a manylinux " +
-             Arch + " wheel";
-    }
+    A.FixHint = Older + ", or build one for manylinux2014 " + Arch + " in " +
+                RT.BaseImage.str() + " and lock it";
+    return A;
   }
-  // Where it would work: runtimes on this architecture, else the other one.
-  std::vector<StringRef> Works;
-  for (const RuntimeInfo &R : getRuntimes())
-    if (S.fits(makeTagTarget(R, T.Arch)))
-      Works.push_back(R.Identifier);
-  if (!Works.empty())
-    return Msg + "; works on " + formatRuntimeList(Works);
-  ArchKind OtherArch =
-      T.Arch == ArchKind::X86_64 ? ArchKind::AArch64 : ArchKind::X86_64;
-  if (S.fits(makeTagTarget(RT, OtherArch)))
-    return Msg + "; works on " + RT.Identifier.str() + " " +
-           getLambdaArchName(OtherArch).str();
-  return Msg;
+
+  // Another CPython version on this architecture.
+  std::vector<unsigned> Minors = getFittingMinors(Wheels, T);
+  if (!Minors.empty()) {
+    std::vector<std::string> Tags = collectPythonTags(Wheels, T);
+    bool HasAbi3 = any_of(Tags, [](const std::string &Tag) {
+      return StringRef(Tag).endswith("-abi3");
+    });
+    A.Message +=
+        " ships only " + joinWithAnd(Tags) + " wheels for " + Arch + "; " +
+        Runtime + " needs " + CpTag +
+        (HasAbi3 ? " wheels, or abi3 wheels built for " + CpTag + " or older"
+                 : " or abi3 wheels") +
+        WorksOn;
+    std::string Wanted = CpTag + " or abi3 wheels";
+    std::string Deploy;
+    if (!Works.empty())
+      Deploy = "deploy with --runtime=" +
+               getNearestRuntime(Works, T.PythonMinor).str();
+    if (Minors.front() > T.PythonMinor) {
+      // Built only for newer Pythons: older releases supported this one.
+      std::string Pin =
+          "pin an older " + Name.str() + " that still ships " + Wanted;
+      A.FixHint = Deploy.empty() ? Pin : Deploy + ", or " + Pin;
+      return A;
+    }
+    std::string Pick = (Minors.back() < T.PythonMinor
+                            ? "upgrade " + Name.str() + " to a release"
+                            : "pick a release of " + Name.str()) +
+                       " that ships " + Wanted;
+    A.FixHint = Deploy.empty() ? Pick : Pick + ", or " + Deploy;
+    return A;
+  }
+
+  // The other architecture.
+  if (!getFittingMinors(Wheels, makeTagTarget(RT, Other)).empty()) {
+    std::string OtherLambda = getLambdaArchName(Other).str();
+    A.Message += " ships only " + describeArch(Other) +
+                 " wheels; this function is " + LambdaArch + WorksOn;
+    std::string Hint = "deploy with --arch=" + OtherLambda;
+    if (!OtherWorks.empty() && !is_contained(OtherWorks, RT.Identifier))
+      Hint +=
+          " --runtime=" + getNearestRuntime(OtherWorks, T.PythonMinor).str();
+    A.FixHint = Hint + ", or pick a release of " + Name.str() + " that ships " +
+                Arch + " wheels";
+    return A;
+  }
+
+  // No Linux build this runtime can load at all.
+  std::vector<std::pair<unsigned, std::string>> Kinds;
+  bool OnlyLocalBuilds = true;
+  for (const WheelFilename &W : Wheels)
+    for (const std::string &Tag : W.PlatformTags) {
+      PlatformTagKind Kind = classifyPlatformTag(Tag).Kind;
+      if (Kind != PlatformTagKind::Linux)
+        OnlyLocalBuilds = false;
+      std::pair<unsigned, std::string> Entry(
+          static_cast<unsigned>(Kind), describeUnusablePlatform(W, Tag, T));
+      if (!is_contained(Kinds, Entry))
+        Kinds.push_back(std::move(Entry));
+    }
+  llvm::sort(Kinds);
+  std::vector<std::string> Labels;
+  for (const auto &K : Kinds)
+    Labels.push_back(K.second);
+  A.Message += " ships only " + joinWithAnd(Labels) + " wheels; " + Runtime +
+               " on " + LambdaArch + " needs a manylinux " + Arch +
+               " wheel (glibc " + utostr(RT.GlibcMajor) + "." +
+               utostr(RT.GlibcMinor) + " or older)" + WorksOn;
+  if (OnlyLocalBuilds) {
+    A.FixHint = "a linux_" + Arch +
+                " wheel only runs where it was built; rebuild it in " +
+                RT.BaseImage.str() +
+                " and make it portable with `auditwheel repair` "
+                "(manylinux2014), or use a release of " +
+                Name.str() + " from the index";
+    return A;
+  }
+  A.FixHint = "build a manylinux2014 " + Arch + " wheel of " + Name.str() +
+              " in " + RT.BaseImage.str() +
+              " and lock it, or pick a release that ships manylinux wheels";
+  return A;
 }
 
 Expected<PreservedAnalyses> WheelAvailabilityPass::run(Project &P,
@@ -200,12 +354,25 @@ Expected<PreservedAnalyses> WheelAvailabilityPass::run(Project &P,
                            "." + Twine(RT.GlibcMinor) + ", " +
                            getArchName(Target.Arch) + ")",
                        Pkg.Name);
-      D.FixHint = "build a wheel for the target in a Lambda-compatible "
-                  "container and lock it, or use a version that ships wheels";
+      D.FixHint = "build the wheel in " + RT.BaseImage.str() + " (" +
+                  getLambdaArchName(Target.Arch).str() +
+                  ") and lock it from a find-links folder, or pin a release "
+                  "of " +
+                  Pkg.Name.str() + " that ships wheels";
     } else {
-      WheelSurvey S(Pkg);
-      D = Diags.create("LO101", getPackageRange(Pkg),
-                       explainNoWheel(Pkg, S, Target), Pkg.Name);
+      std::vector<WheelFilename> Wheels;
+      for (const Distribution &Dist : Pkg.Wheels) {
+        Expected<WheelFilename> W = WheelFilename::parse(Dist.getFileName());
+        if (!W) {
+          consumeError(W.takeError());
+          continue;
+        }
+        Wheels.push_back(std::move(*W));
+      }
+      WheelAdvice Advice = explainNoCompatibleWheel(
+          Pkg.Name, Pkg.getDisplayName(), Wheels, Target);
+      D = Diags.create("LO101", getPackageRange(Pkg), Advice.Message, Pkg.Name);
+      D.FixHint = std::move(Advice.FixHint);
     }
     D.Notes.push_back(formatDependencyPath(IP));
     Diags.report(std::move(D));

@@ -470,17 +470,41 @@ Expected<PreservedAnalyses> RuntimeCheckPass::run(Project &P,
     Diags.report(std::move(D));
     return PreservedAnalyses::all();
   }
-  for (const InstalledPackage *IP : SDK) {
-    Diagnostic D = Diags.create(
-        "LO504", getPackageRange(*IP->Pkg),
-        IP->Pkg->getDisplayName() +
-            " is bundled but boto3 is not: the runtime's boto3 would run "
-            "with this " +
-            IP->Pkg->Name + " instead of the one it was released with",
-        IP->Pkg->Name);
-    D.Notes.push_back(formatDependencyPath(*IP));
-    D.FixHint = "bundle boto3 too (the whole SDK, pinned), or none of it";
-    Diags.report(std::move(D));
-  }
+  // Only botocore and s3transfer are released in lockstep with boto3; the
+  // rest of the closure (urllib3, six, ...) is ordinary shared dependencies.
+  std::vector<const InstalledPackage *> Pinned;
+  for (const InstalledPackage *IP : SDK)
+    if (IP->Pkg->Name == "botocore" || IP->Pkg->Name == "s3transfer")
+      Pinned.push_back(IP);
+  if (Pinned.empty())
+    return PreservedAnalyses::all();
+  std::vector<std::string> PinnedNames, Bundled;
+  for (const InstalledPackage *IP : Pinned)
+    PinnedNames.push_back(IP->Pkg->getDisplayName());
+  for (const InstalledPackage *IP : SDK)
+    Bundled.push_back(IP->Pkg->getDisplayName());
+  llvm::sort(Bundled);
+  const InstalledPackage &First = *Pinned.front();
+  bool One = Pinned.size() == 1;
+  Diagnostic D = Diags.create(
+      "LO504", getPackageRange(*First.Pkg),
+      join(PinnedNames, " and ") + (One ? " is" : " are") +
+          " bundled but boto3 is not: the boto3 of " + (*RT)->Identifier +
+          " would import " + (One ? "this " + First.Pkg->Name.str() : "them") +
+          " instead of the " + (One ? "version" : "versions") +
+          " it was released with",
+      First.Pkg->Name);
+  D.Notes.push_back("bundled SDK packages: " + join(Bundled, ", "));
+  D.Notes.push_back(formatDependencyPath(First));
+  D.FixHint = "add boto3 pinned to the release that matches " +
+              First.Pkg->getDisplayName() +
+              " (bundle the whole SDK), or drop " +
+              join(map_range(Pinned,
+                             [](const InstalledPackage *IP) {
+                               return IP->Pkg->Name.str();
+                             }),
+                   " and ") +
+              " and use the runtime's SDK";
+  Diags.report(std::move(D));
   return PreservedAnalyses::all();
 }

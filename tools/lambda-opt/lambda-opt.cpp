@@ -29,10 +29,10 @@
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -52,11 +52,12 @@ static cl::opt<std::string> InputPath(cl::Positional, cl::desc("[PROJECT]"),
 
 static cl::opt<std::string>
     Emit("emit",
-         cl::desc("What to write after the passes ran: none (default; only "
-                  "report findings) or the <kind> of an emit-<kind> pass, "
-                  "e.g. ir; zip and layer write -o FILE and print "
-                  "'wrote FILE: N files, ...; sha256 HEX; CodeSha256 BASE64' "
-                  "on stderr"),
+         cl::desc("What to write after the lints ran: none (default: only "
+                  "report findings), requirements, zip, layer, image, "
+                  "image-context or ir (the emit-<kind> pass). Archives are "
+                  "not written while errors remain (see --force); zip and "
+                  "layer print 'wrote FILE: N files, ...; sha256 HEX; "
+                  "CodeSha256 BASE64' on stderr"),
          cl::value_desc("kind"), cl::init("none"), cl::cat(MainCategory));
 
 static cl::opt<std::string> OutputPath("o",
@@ -165,9 +166,14 @@ static cl::opt<std::string> BaseImage(
     "base-image",
     cl::desc("Stack the image on a local OCI layout: oci:PATH[:TAG]"),
     cl::value_desc("ref"), cl::cat(PackagingCategory));
+static cl::opt<std::string>
+    ImageTag("image-tag",
+             cl::desc("The image's tag in the OCI layout (default latest)"),
+             cl::value_desc("tag"), cl::cat(PackagingCategory));
 static cl::opt<bool> CompileBytecode(
     "compile-bytecode",
-    cl::desc("Precompile .pyc files for the runtime (images only)"),
+    cl::desc("Precompile .pyc files with the runtime's Python (images only; "
+             "zips and layers ship sources, as the uv guide recommends)"),
     cl::cat(PackagingCategory));
 static cl::list<std::string> Strip(
     "strip",
@@ -235,6 +241,24 @@ static cl::opt<bool> DebugPassManager(
 static cl::opt<bool> VerifyEach("verify-each",
                                 cl::desc("Verify the IR after each transform"),
                                 cl::cat(DebugCategory));
+
+static cl::extrahelp Examples(R"(
+EXAMPLES:
+  lambda-opt                              check ./uv.lock for python3.13 on x86_64
+  lambda-opt app --runtime=python3.11 --arch=arm64
+  lambda-opt --emit=requirements -o -     the production install set, with hashes
+  lambda-opt --emit=zip -o function.zip --include=app --find-links=wheels
+  lambda-opt --emit=layer -o layer.zip
+  lambda-opt --emit=image -o image --handler=app.main.handler
+  lambda-opt --output-format=sarif > lambda-opt.sarif
+  lambda-opt --explain=LO101              what a rule checks and how to fix it
+
+EXIT STATUS:
+  0 no error-severity finding, 1 error findings, 2 usage, input or tool error.
+
+Settings may also live in [tool.lambda-opt] of pyproject.toml (runtime, arch,
+include, handler, find-links, select, ignore, ...); the command line wins.
+)");
 
 static constexpr int ExitClean = 0;
 static constexpr int ExitFindings = 1;
@@ -314,6 +338,8 @@ static Error applyCommandLine(ProjectOptions &Opts) {
     Opts.Handler = Handler;
   if (!BaseImage.empty())
     Opts.BaseImage = BaseImage;
+  if (!ImageTag.empty())
+    Opts.ImageTag = ImageTag;
   Opts.CompileBytecode |= CompileBytecode;
   if (!Strip.empty())
     Opts.Strip = Strip;
@@ -364,28 +390,21 @@ int main(int argc, char **argv) {
           &errs()))
     return ExitUsage;
 
-  // Output: where the emitter writes (kept only if the pipeline succeeds).
-  // Archive emitters write -o themselves (a temporary file renamed into
-  // place), so the driver must not create or truncate it.
-  bool WritesArchive = Emit == "zip" || Emit == "layer" || Emit == "image" ||
-                       StringRef(Passes).contains("emit-zip") ||
-                       StringRef(Passes).contains("emit-layer") ||
-                       StringRef(Passes).contains("emit-image");
-  std::error_code EC;
-  ToolOutputFile Out(WritesArchive ? std::string("-") : std::string(OutputPath),
-                     EC, sys::fs::OF_None);
-  if (EC) {
-    WithColor::error(errs(), "lambda-opt")
-        << "cannot open '" << OutputPath << "': " << EC.message() << '\n';
-    return ExitUsage;
-  }
+  // Output: text emitters (ir, requirements) write into memory; the bytes
+  // reach -o only once the pipeline has succeeded, through a temporary file
+  // renamed into place. Archive emitters write -o themselves the same way.
+  SmallString<0> TextOutput;
+  raw_svector_ostream TextOS(TextOutput);
+  bool EmitsText = Emit == "ir" || Emit == "requirements" ||
+                   StringRef(Passes).contains("emit-ir") ||
+                   StringRef(Passes).contains("emit-requirements");
   Expected<OutputFormatKind> Format = parseOutputFormat(OutputFormat);
   if (!Format)
     return fail(Format.takeError());
 
   // Registry: built-in passes and rules, then every plugin's.
   PassInstrumentationCallbacks PIC;
-  PassBuilder PB(PIC, Out.os());
+  PassBuilder PB(PIC, TextOS);
   for (const std::string &Path : PluginPaths) {
     Expected<PassPlugin> Plugin = PassPlugin::load(Path);
     if (!Plugin)
@@ -513,8 +532,18 @@ int main(int argc, char **argv) {
   Ctx.UseColor = ToStderr && errs().has_colors();
   renderDiagnostics(*Format, Diags.getDiagnostics(), Ctx, DiagOS);
 
+  // Write: the text output, whole or not at all.
+  if (EmitsText || !TextOutput.empty()) {
+    if (OutputPath == "-") {
+      outs() << TextOutput;
+      outs().flush();
+    } else if (Error E = writeFileAtomically(OutputPath + ".tmp-%%%%%%%%",
+                                             OutputPath, TextOutput)) {
+      return fail(std::move(E));
+    }
+  }
+
   // Exit: 1 when an error-severity finding remains, unless --exit-zero.
-  Out.keep();
   if (Diags.getCount(Severity::Error) && !ExitZero)
     return ExitFindings;
   return ExitClean;
