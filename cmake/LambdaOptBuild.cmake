@@ -24,8 +24,12 @@ function(lambda_opt_existing_sources out)
   set(${out} ${result} PARENT_SCOPE)
 endfunction()
 
+# A component marked MODULE is not folded into the core: it becomes
+# lib<LambdaOptName>.so, loaded on first use (include/lambda-opt/Support/Module.h).
+set_property(GLOBAL PROPERTY LAMBDA_OPT_MODULES "")
+
 function(add_lambda_opt_component name)
-  cmake_parse_arguments(ARG "" "" "LINK" ${ARGN})
+  cmake_parse_arguments(ARG "MODULE" "" "LINK" ${ARGN})
   lambda_opt_existing_sources(sources ${ARG_UNPARSED_ARGUMENTS})
   if(NOT sources)
     message(STATUS "lambda-opt: component ${name} has no sources yet")
@@ -39,13 +43,21 @@ function(add_lambda_opt_component name)
   if(ARG_LINK)
     target_link_libraries(LambdaOpt${name} PUBLIC ${ARG_LINK})
   endif()
-  set_property(GLOBAL APPEND PROPERTY LAMBDA_OPT_COMPONENTS LambdaOpt${name})
+  if(ARG_MODULE)
+    set_property(GLOBAL APPEND PROPERTY LAMBDA_OPT_MODULES LambdaOpt${name})
+  else()
+    set_property(GLOBAL APPEND PROPERTY LAMBDA_OPT_COMPONENTS LambdaOpt${name})
+  endif()
 endfunction()
 
 # A GoogleTest executable registered with ctest. COMPONENTS lists the object
 # libraries it needs (their link dependencies come along).
 function(add_lambda_opt_unittest name)
   cmake_parse_arguments(ARG "" "" "COMPONENTS;LINK" ${ARGN})
+  # Every component builds on Support.
+  if(NOT "Support" IN_LIST ARG_COMPONENTS)
+    list(APPEND ARG_COMPONENTS Support)
+  endif()
   lambda_opt_existing_sources(sources ${ARG_UNPARSED_ARGUMENTS})
   foreach(c ${ARG_COMPONENTS})
     if(NOT TARGET LambdaOpt${c} AND LAMBDA_OPT_TOLERATE_MISSING)
@@ -63,6 +75,8 @@ function(add_lambda_opt_unittest name)
   endforeach()
   target_link_libraries(${name} PRIVATE ${ARG_LINK} GTest::gtest_main LLVM
     Threads::Threads)
+  # Modules linked into a test are found in the process (Support/Module.h).
+  set_target_properties(${name} PROPERTIES ENABLE_EXPORTS ON)
   add_test(NAME unit/${name} COMMAND ${name} --gtest_brief=1)
   add_dependencies(lambda-opt-unittests ${name})
 endfunction()

@@ -97,7 +97,10 @@ lambdaopt::makeImageConfig(const ProjectOptions &Opts) {
     return makeError("handler '" + Handler +
                      "' is not of the form MODULE.FUNCTION (e.g. "
                      "app.main.handler)");
-  Expected<std::string> Arch = normalizeImageArch(Opts.Arch);
+  Expected<const OCIModule *> OCI = getOCIModule();
+  if (!OCI)
+    return OCI.takeError();
+  Expected<std::string> Arch = (*OCI)->NormalizeImageArch(Opts.Arch);
   if (!Arch)
     return Arch.takeError();
   if (Opts.ImageTag.empty())
@@ -218,9 +221,12 @@ Expected<PreservedAnalyses> EmitImagePass::run(Project &P,
   Expected<ImageConfigSpec> Config = makeImageConfig(Opts);
   if (!Config)
     return Config.takeError();
+  Expected<const OCIModule *> OCI = getOCIModule();
+  if (!OCI)
+    return OCI.takeError();
   std::optional<BaseImage> Base;
   if (!Opts.BaseImage.empty()) {
-    Expected<BaseImage> Ref = parseBaseImageRef(Opts.BaseImage);
+    Expected<BaseImage> Ref = (*OCI)->ParseBaseImageRef(Opts.BaseImage);
     if (!Ref)
       return Ref.takeError();
     Base = std::move(*Ref);
@@ -233,8 +239,8 @@ Expected<PreservedAnalyses> EmitImagePass::run(Project &P,
     return Layers.takeError();
   if (Error E = removeEmptyOutputFile(Opts.OutputPath))
     return E;
-  Expected<ImageResult> Result =
-      writeOCIImage(Opts.OutputPath, *Layers, *Config, Base ? &*Base : nullptr);
+  Expected<ImageResult> Result = (*OCI)->WriteOCIImage(
+      Opts.OutputPath, *Layers, *Config, Base ? &*Base : nullptr);
   if (!Result)
     return Result.takeError();
 
@@ -274,8 +280,11 @@ Expected<PreservedAnalyses> EmitImageContextPass::run(Project &P,
       TaskRoot.push_back(std::move(F));
   if (Error E = removeEmptyOutputFile(Opts.OutputPath))
     return E;
-  if (Error E = writeImageContext(Opts.OutputPath, *Version, Config->Arch,
-                                  TaskRoot, Config->Cmd))
+  Expected<const OCIModule *> OCI = getOCIModule();
+  if (!OCI)
+    return OCI.takeError();
+  if (Error E = (*OCI)->WriteImageContext(Opts.OutputPath, *Version,
+                                          Config->Arch, TaskRoot, Config->Cmd))
     return E;
   errs() << "wrote " << Opts.OutputPath << ": Dockerfile and "
          << TaskRoot.size() << " files in task/\n";

@@ -44,11 +44,6 @@ void initCurl() {
   (void)Initialized;
 }
 
-uint64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 struct CurlDeleter {
   void operator()(CURL *H) const { curl_easy_cleanup(H); }
@@ -379,72 +374,6 @@ void scrub(std::string &Text, StringRef Secret) {
 
 } // namespace
 
-void Console::clearLine() {
-  if (!Drawn)
-    return;
-  OS << "\r\x1b[K";
-  Drawn = false;
-}
-
-void Console::draw(bool Force) {
-  if (!ShowProgress)
-    return;
-  uint64_t Now = nowMs();
-  if (!Force && Now - LastDrawMs < 100)
-    return;
-  LastDrawMs = Now;
-  constexpr unsigned Width = 30;
-  unsigned Filled = TotalJobs ? Width * DoneJobs / TotalJobs : Width;
-  OS << "\rDownloading [" << std::string(Filled, '=')
-     << std::string(Width - Filled, ' ') << "] " << DoneJobs << "/" << TotalJobs
-     << " wheels, " << format("%.1f", (double)TotalBytes / (1024.0 * 1024.0))
-     << " MiB";
-  OS.flush();
-  Drawn = true;
-}
-
-void Console::note(const Twine &Msg) {
-  std::lock_guard<std::mutex> Guard(Lock);
-  clearLine();
-  OS << "note: " << Msg << "\n";
-  OS.flush();
-  draw(/*Force=*/true);
-}
-
-void Console::addBytes(uint64_t Bytes) {
-  std::lock_guard<std::mutex> Guard(Lock);
-  TotalBytes += Bytes;
-  draw(/*Force=*/false);
-}
-
-void Console::finishJob() {
-  std::lock_guard<std::mutex> Guard(Lock);
-  ++DoneJobs;
-  draw(/*Force=*/true);
-}
-
-void Console::finish() {
-  std::lock_guard<std::mutex> Guard(Lock);
-  clearLine();
-  OS.flush();
-}
-
-bool lambdaopt::fetch::isSha256Hex(StringRef Hex) {
-  return Hex.size() == 64 && llvm::all_of(Hex, [](char C) {
-           return isDigit(C) || (C >= 'a' && C <= 'f');
-         });
-}
-
-std::string lambdaopt::fetch::percentDecode(StringRef S) {
-  initCurl();
-  int Len = 0;
-  std::unique_ptr<char, CurlDeleter> Raw(
-      curl_easy_unescape(nullptr, S.data(), (int)S.size(), &Len));
-  if (!Raw)
-    return S.str();
-  return std::string(Raw.get(), Len);
-}
-
 std::vector<std::string>
 lambdaopt::fetch::runDownloads(ArrayRef<DownloadJob> Jobs,
                                const FetchOptions &Opts, Console &Con) {
@@ -471,4 +400,10 @@ lambdaopt::fetch::runDownloads(ArrayRef<DownloadJob> Jobs,
     Pool.wait();
   }
   return Errors;
+}
+
+/// The entry point of libLambdaOptNet.so (see Support/Module.h).
+extern "C" const lambdaopt::fetch::NetModule *lambdaopt_net_module_v1() {
+  static const lambdaopt::fetch::NetModule Module = {&runDownloads};
+  return &Module;
 }

@@ -74,6 +74,15 @@ private:
 std::vector<std::string> runDownloads(llvm::ArrayRef<DownloadJob> Jobs,
                                       const FetchOptions &Opts, Console &Con);
 
+/// The entry points of libLambdaOptNet.so, the part of fetching that links
+/// libcurl; loaded the first time a wheel must be downloaded.
+struct NetModule {
+  decltype(&runDownloads) RunDownloads;
+};
+
+/// Loads libLambdaOptNet.so (once) and returns its entry points.
+llvm::Expected<const NetModule *> getNetModule();
+
 /// Whether \p Hex is 64 lowercase hex digits.
 bool isSha256Hex(llvm::StringRef Hex);
 

@@ -417,7 +417,13 @@ lambdaopt::fetchWheels(ArrayRef<WheelRequest> Requests,
                         Req.Size, std::string(TempDir),
                         getCachePath(*Root, NR.Sha256Hex, NR.Filename)});
       }
-      std::vector<std::string> JobErrors = runDownloads(Jobs, Opts, Con);
+      // libcurl is loaded only now that something must be downloaded.
+      Expected<const NetModule *> Net = getNetModule();
+      std::vector<std::string> JobErrors;
+      if (Net)
+        JobErrors = (*Net)->RunDownloads(Jobs, Opts, Con);
+      else
+        JobErrors.assign(Jobs.size(), toString(Net.takeError()));
       for (size_t J = 0, E = Owners.size(); J != E; ++J) {
         if (JobErrors[J].empty())
           Results[Owners[J]] =

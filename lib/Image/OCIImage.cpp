@@ -1060,3 +1060,11 @@ Error writeImageContext(StringRef OutDir, StringRef PythonMinor, StringRef Arch,
 }
 
 } // namespace lambdaopt
+
+/// The entry point of libLambdaOptOCI.so (see Support/Module.h).
+extern "C" const lambdaopt::OCIModule *lambdaopt_oci_module_v1() {
+  static const lambdaopt::OCIModule Module = {
+      &lambdaopt::parseBaseImageRef, &lambdaopt::normalizeImageArch,
+      &lambdaopt::writeOCIImage, &lambdaopt::writeImageContext};
+  return &Module;
+}

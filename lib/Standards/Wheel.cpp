@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lambda-opt/Standards/Wheel.h"
+#include "lambda-opt/Support/PercentEncoding.h"
 #include "lambda-opt/Standards/Marker.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -54,21 +55,12 @@ static Error splitTags(StringRef FileName, StringRef Part, StringRef What,
 }
 
 Expected<WheelFilename> WheelFilename::parse(StringRef Raw) {
-  std::string Decoded;
-  Decoded.reserve(Raw.size());
-  for (size_t I = 0; I < Raw.size(); ++I) {
-    if (Raw[I] != '%') {
-      Decoded.push_back(Raw[I]);
-      continue;
-    }
-    unsigned Hi, Lo;
-    if (I + 2 >= Raw.size() || (Hi = hexDigitValue(Raw[I + 1])) == -1U ||
-        (Lo = hexDigitValue(Raw[I + 2])) == -1U)
-      return wheelError(Raw,
-                        Twine("bad percent-escape at column ") + Twine(I + 1));
-    Decoded.push_back(static_cast<char>(Hi * 16 + Lo));
-    I += 2;
-  }
+  size_t Bad = 0;
+  std::optional<std::string> MaybeDecoded = percentDecode(Raw, &Bad);
+  if (!MaybeDecoded)
+    return wheelError(Raw,
+                      Twine("bad percent-escape at column ") + Twine(Bad + 1));
+  std::string Decoded = std::move(*MaybeDecoded);
   StringRef Name = Decoded;
   if (!Name.consume_back(".whl"))
     return wheelError(Raw, "expected the '.whl' extension");

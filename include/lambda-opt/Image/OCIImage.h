@@ -103,6 +103,18 @@ llvm::Error writeImageContext(llvm::StringRef OutDir,
                               llvm::ArrayRef<ImageFile> TaskRootFiles,
                               llvm::ArrayRef<std::string> Cmd);
 
+/// The entry points above as libLambdaOptOCI.so provides them: the tool
+/// loads that library (and libarchive with it) only when it writes an image.
+struct OCIModule {
+  decltype(&parseBaseImageRef) ParseBaseImageRef;
+  decltype(&normalizeImageArch) NormalizeImageArch;
+  decltype(&writeOCIImage) WriteOCIImage;
+  decltype(&writeImageContext) WriteImageContext;
+};
+
+/// Loads libLambdaOptOCI.so once (see Support/Module.h).
+llvm::Expected<const OCIModule *> getOCIModule();
+
 } // namespace lambdaopt
 
 #endif // LAMBDA_OPT_IMAGE_OCIIMAGE_H
