@@ -27,7 +27,8 @@ TOMLLIB = "import sys, tomllib; tomllib.load(open(sys.argv[1], 'rb'))"
 def run(cmd):
     """Runs cmd; returns (wall seconds, peak RSS bytes)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     if status != 0:

@@ -47,6 +47,7 @@ static void readProjectTable(Reader &R, const toml::Value &T, PyProject &M) {
   R.getLocated(T, "version", "[project]", false, M.Version);
   R.getLocated(T, "requires-python", "[project]", false, M.RequiresPython);
   R.getStrings(T, "dependencies", "[project]", M.Dependencies);
+  R.getStrings(T, "dynamic", "[project]", M.Dynamic);
   const toml::Value *O = R.getTable(T, "optional-dependencies", "[project]");
   if (!O)
     return;

@@ -201,6 +201,8 @@ void printPyProject(raw_ostream &OS, const PyProject &P) {
     OS << " (no [project] table)";
   }
   OS << '\n';
+  for (const LocatedString &D : P.Dynamic)
+    OS << "  dynamic " << Quoted{D.Value} << '\n';
   for (const RequirementString &R : P.Dependencies)
     OS << "  dependency " << Quoted{R.Value} << '\n';
   for (const auto &KV : P.OptionalDependencies)

@@ -148,10 +148,12 @@ static std::string describeLock(const ReqKey &K) {
 static void compareSection(StringRef What, std::vector<ReqKey> &Written,
                            std::vector<ReqKey> &Locked, StringRef Extra,
                            MarkerComparer &Markers, DiagnosticEngine &Diags) {
+  // Markers are not compared: uv narrows them from [tool.uv.sources]
+  // entries with markers (one locked requirement per source) and from a
+  // group's requires-python, so a fresh lock legitimately differs there.
   auto Equal = [&](const ReqKey &W, const ReqKey &L) {
     return W.Name == L.Name && W.Extras == L.Extras &&
-           (W.Direct || L.Direct || W.Specifier == L.Specifier) &&
-           Markers.same(W.Marker, L.Marker, Extra);
+           (W.Direct || L.Direct || W.Specifier == L.Specifier);
   };
   for (ReqKey &W : Written) {
     ReqKey *Exact = nullptr, *SameName = nullptr;
@@ -166,7 +168,10 @@ static void compareSection(StringRef What, std::vector<ReqKey> &Written,
         SameName = &L;
     }
     if (Exact) {
-      Exact->Matched = true;
+      // The same requirement split per source marker counts once.
+      for (ReqKey &L : Locked)
+        if (!L.Matched && Equal(W, L))
+          L.Matched = true;
       W.Matched = true;
       continue;
     }
@@ -236,9 +241,14 @@ PreservedAnalyses LockFreshnessPass::run(Project &P, AnalysisManager &AM) {
     else
       LockedExtras[Extras.front()].push_back(std::move(K));
   }
-  compareSection("dependency", Deps, LockedDeps, "", Markers, Diags);
+  // A field the build backend computes (`dynamic`) cannot be compared.
+  if (!Py.isDynamic("dependencies"))
+    compareSection("dependency", Deps, LockedDeps, "", Markers, Diags);
   std::vector<std::string> ExtraNames;
+  bool DynamicExtras = Py.isDynamic("optional-dependencies");
   for (const auto &Extra : Py.OptionalDependencies) {
+    if (DynamicExtras)
+      break;
     std::string Name = normalizePackageName(Extra.first);
     ExtraNames.push_back(Name);
     std::vector<ReqKey> Written;
@@ -253,7 +263,7 @@ PreservedAnalyses LockFreshnessPass::run(Project &P, AnalysisManager &AM) {
   // Extras the lock has and pyproject dropped (sorted for determinism).
   std::vector<StringRef> Dropped;
   for (const auto &E : LockedExtras)
-    if (!is_contained(ExtraNames, E.getKey().str()))
+    if (!DynamicExtras && !is_contained(ExtraNames, E.getKey().str()))
       Dropped.push_back(E.getKey());
   llvm::sort(Dropped);
   for (StringRef Name : Dropped) {

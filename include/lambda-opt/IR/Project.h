@@ -237,6 +237,15 @@ struct PyProject {
   std::vector<RequirementString> Dependencies;
   llvm::MapVector<llvm::StringRef, std::vector<RequirementString>>
       OptionalDependencies;
+  /// `[project] dynamic`: fields a build backend computes, which
+  /// pyproject.toml therefore does not spell out.
+  std::vector<LocatedString> Dynamic;
+  bool isDynamic(llvm::StringRef Field) const {
+    for (const LocatedString &D : Dynamic)
+      if (D.Value == Field)
+        return true;
+    return false;
+  }
   llvm::MapVector<llvm::StringRef, std::vector<GroupEntry>> DependencyGroups;
   llvm::SMRange DependencyGroupsRange;
 
