@@ -15,6 +15,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Parallel.h"
 #include "llvm/Support/Path.h"
 
 #include <algorithm>
@@ -338,12 +339,38 @@ Expected<PreservedAnalyses> WheelAvailabilityPass::run(Project &P,
   DiagnosticEngine &Diags = AM.getDiagnostics();
   const TargetConfig &Target = (*R)->getTarget();
   const RuntimeInfo &RT = *Target.Runtime;
+  // The packages without a usable wheel, in install-set order.
+  std::vector<const InstalledPackage *> Failing;
   for (const InstalledPackage &IP : (*R)->get().Packages) {
     const Package &Pkg = *IP.Pkg;
     if (IP.Wheel || IP.IsLocal)
       continue;
     if (Pkg.Src.Kind != SourceKind::Registry && Pkg.Src.Kind != SourceKind::URL)
       continue;
+    Failing.push_back(&IP);
+  }
+  // Explaining a package tries every Lambda runtime and architecture; a
+  // large lock has hundreds of them, so explain them on every core.
+  std::vector<WheelAdvice> Advice(Failing.size());
+  parallelForEachN(0, Failing.size(), [&](size_t I) {
+    const Package &Pkg = *Failing[I]->Pkg;
+    if (Pkg.Wheels.empty())
+      return;
+    std::vector<WheelFilename> Wheels;
+    for (const Distribution &Dist : Pkg.Wheels) {
+      Expected<WheelFilename> W = WheelFilename::parse(Dist.getFileName());
+      if (!W) {
+        consumeError(W.takeError());
+        continue;
+      }
+      Wheels.push_back(std::move(*W));
+    }
+    Advice[I] = explainNoCompatibleWheel(Pkg.Name, Pkg.getDisplayName(),
+                                         Wheels, Target);
+  });
+  for (size_t I = 0; I < Failing.size(); ++I) {
+    const InstalledPackage &IP = *Failing[I];
+    const Package &Pkg = *IP.Pkg;
     Diagnostic D;
     if (Pkg.Wheels.empty()) {
       D = Diags.create("LO102", getPackageRange(Pkg),
@@ -360,19 +387,9 @@ Expected<PreservedAnalyses> WheelAvailabilityPass::run(Project &P,
                   "of " +
                   Pkg.Name.str() + " that ships wheels";
     } else {
-      std::vector<WheelFilename> Wheels;
-      for (const Distribution &Dist : Pkg.Wheels) {
-        Expected<WheelFilename> W = WheelFilename::parse(Dist.getFileName());
-        if (!W) {
-          consumeError(W.takeError());
-          continue;
-        }
-        Wheels.push_back(std::move(*W));
-      }
-      WheelAdvice Advice = explainNoCompatibleWheel(
-          Pkg.Name, Pkg.getDisplayName(), Wheels, Target);
-      D = Diags.create("LO101", getPackageRange(Pkg), Advice.Message, Pkg.Name);
-      D.FixHint = std::move(Advice.FixHint);
+      D = Diags.create("LO101", getPackageRange(Pkg), Advice[I].Message,
+                       Pkg.Name);
+      D.FixHint = std::move(Advice[I].FixHint);
     }
     D.Notes.push_back(formatDependencyPath(IP));
     Diags.report(std::move(D));
