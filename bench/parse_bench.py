@@ -15,30 +15,13 @@ lock, peak RSS <= 5x its size, >= 10x on the corpus.
 import argparse
 import glob
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
+
+from timing import median_run, run
 
 TOMLLIB = "import sys, tomllib; tomllib.load(open(sys.argv[1], 'rb'))"
-
-
-def run(cmd):
-    """Runs cmd; returns (wall seconds, peak RSS bytes)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    if status != 0:
-        sys.exit("benchmark command failed: %s" % " ".join(cmd))
-    return wall, usage.ru_maxrss * 1024
-
-
-def median_run(cmd, repeat):
-    runs = [run(cmd) for _ in range(repeat)]
-    return statistics.median(w for w, _ in runs), max(r for _, r in runs)
 
 
 def main():

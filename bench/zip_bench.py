@@ -14,28 +14,11 @@ are timed on both sides. Targets: >= 50x faster than the peer, peak RSS under
 """
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
-
-def run(cmd):
-    """Runs cmd; returns (wall seconds, peak RSS bytes)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    if status != 0:
-        sys.exit("benchmark command failed: %s" % " ".join(cmd))
-    return wall, usage.ru_maxrss * 1024
-
-
-def median_run(cmd, repeat):
-    runs = [run(cmd) for _ in range(repeat)]
-    return statistics.median(w for w, _ in runs), max(r for _, r in runs)
+from timing import median_run, run
 
 
 def main():

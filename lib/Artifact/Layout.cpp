@@ -564,8 +564,8 @@ Expected<InstallPlan> lambdaopt::planInstall(ArrayRef<WheelInput> Wheels,
         const WheelInput &In = Wheels[I];
         // The hash comes from the same mapping the wheel is read from: one
         // pass over its bytes.
-        Expected<std::unique_ptr<WheelArchive>> W = WheelArchive::open(
-            In.Path, Options.Limits, In.Sha256, In.Package);
+        Expected<std::unique_ptr<WheelArchive>> W =
+            WheelArchive::open(In.Path, Options.Limits, In.Sha256, In.Package);
         if (!W) {
           Errors[I] = toString(W.takeError());
           return;

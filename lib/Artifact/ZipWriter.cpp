@@ -114,8 +114,8 @@ private:
   /// a second thread while libzip goes on writing; one worker keeps the
   /// chunks in order.
   void spill(size_t Bytes) {
-    auto Chunk = std::make_shared<std::vector<uint8_t>>(
-        Window.begin(), Window.begin() + Bytes);
+    auto Chunk = std::make_shared<std::vector<uint8_t>>(Window.begin(),
+                                                        Window.begin() + Bytes);
     HashThread.async([this, Chunk] { Hasher.update(*Chunk); });
     OS.write(Window.data(), Bytes);
     Window.erase(Window.begin(), Window.begin() + Bytes);
@@ -131,7 +131,8 @@ private:
       OS.flush();
       Expected<size_t> Read = sys::fs::readNativeFileSlice(
           FD, MutableArrayRef<char>(&OnDisk[0], Head), Offset);
-      if (!Read || *Read != Head || StringRef(OnDisk) != StringRef(Data, Head)) {
+      if (!Read || *Read != Head ||
+          StringRef(OnDisk) != StringRef(Data, Head)) {
         consumeError(Read.takeError());
         OS.pwrite(Data, Head, Offset);
         Stale = true;
@@ -185,8 +186,8 @@ private:
       return R < 0 ? R : static_cast<zip_int64_t>(Len);
     }
     case ZIP_SOURCE_SEEK_WRITE: {
-      zip_int64_t New = zip_source_seek_compute_offset(Pos, End, Data, Len,
-                                                       &Err);
+      zip_int64_t New =
+          zip_source_seek_compute_offset(Pos, End, Data, Len, &Err);
       if (New < 0)
         return -1;
       Pos = static_cast<uint64_t>(New);

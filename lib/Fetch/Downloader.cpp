@@ -44,7 +44,6 @@ void initCurl() {
   (void)Initialized;
 }
 
-
 struct CurlDeleter {
   void operator()(CURL *H) const { curl_easy_cleanup(H); }
   void operator()(CURLU *U) const { curl_url_cleanup(U); }

@@ -316,7 +316,8 @@ lambdaopt::fetchWheels(ArrayRef<WheelRequest> Requests,
           return;
         }
         LocalOutcome &Out = Local[I];
-        if (!Req.LocalPath.empty() || StringRef(Req.URL).startswith("file://")) {
+        if (!Req.LocalPath.empty() ||
+            StringRef(Req.URL).startswith("file://")) {
           Expected<FetchedWheel> W = resolveLocal(Req, *N, Opts);
           if (!W)
             Out.Error = toString(W.takeError());

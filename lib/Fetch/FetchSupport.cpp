@@ -93,7 +93,6 @@ std::string lambdaopt::fetch::percentDecode(StringRef S) {
   return Decoded ? *Decoded : S.str();
 }
 
-
 Expected<const NetModule *> lambdaopt::fetch::getNetModule() {
   Expected<void *> Entry =
       getModuleSymbol("LambdaOptNet", "lambdaopt_net_module_v1");

@@ -61,7 +61,6 @@ private:
   void readRequirement(const toml::Value &T, StringRef Where, Requirement &Req);
   void readRequirements(const toml::Value &Table, StringRef Key,
                         StringRef Where, std::vector<Requirement> &Out);
-  void readConflicts(const toml::Value &Root, std::vector<ConflictSet> &Out);
   void readOptions(const toml::Value &T);
   void readManifest(const toml::Value &T);
 };
@@ -216,31 +215,6 @@ void LockConverter::readRequirements(const toml::Value &Table, StringRef Key,
   }
 }
 
-void LockConverter::readConflicts(const toml::Value &Root,
-                                  std::vector<ConflictSet> &Out) {
-  const toml::Value *A = R.getArray(Root, "conflicts", "the lock");
-  if (!A)
-    return;
-  for (const toml::Value *Set : A->getElements()) {
-    if (!Set->isArray())
-      return R.wrongElementType("conflicts", *Set, "an array");
-    ConflictSet CS;
-    for (const toml::Value *Item : Set->getElements()) {
-      if (!Item->isTable())
-        return R.wrongElementType("conflicts", *Item, "a table");
-      ConflictEntry CI;
-      CI.Range = Item->getRange();
-      R.getString(*Item, "package", "conflict item", false, CI.Package);
-      R.getString(*Item, "extra", "conflict item", false, CI.Extra);
-      R.getString(*Item, "group", "conflict item", false, CI.Group);
-      if (R.failed())
-        return;
-      CS.push_back(CI);
-    }
-    Out.push_back(std::move(CS));
-  }
-}
-
 void LockConverter::readOptions(const toml::Value &T) {
   Lock::OptionsTable &O = P.LockFile.Options;
   O.Range = T.getRange();
@@ -365,7 +339,7 @@ void LockConverter::readHeader(const toml::Value &Root) {
   R.getStrings(Root, "resolution-markers", "the lock", L.ResolutionMarkers);
   R.getStrings(Root, "supported-markers", "the lock", L.SupportedMarkers);
   R.getStrings(Root, "required-markers", "the lock", L.RequiredMarkers);
-  readConflicts(Root, L.Conflicts);
+  R.getConflictSets(Root, "the lock", L.Conflicts);
   if (const toml::Value *O = R.getTable(Root, "options", "the lock"))
     readOptions(*O);
   if (const toml::Value *M = R.getTable(Root, "manifest", "the lock"))

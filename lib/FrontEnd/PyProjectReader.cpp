@@ -21,26 +21,6 @@ using namespace llvm;
 using namespace lambdaopt;
 using namespace lambdaopt::frontend;
 
-static void readConflictSets(Reader &R, const toml::Value &A,
-                             std::vector<ConflictSet> &Out) {
-  for (const toml::Value *Set : A.getElements()) {
-    if (!Set->isArray())
-      return R.wrongElementType("conflicts", *Set, "an array");
-    ConflictSet CS;
-    for (const toml::Value *Item : Set->getElements()) {
-      if (!Item->isTable())
-        return R.wrongElementType("conflicts", *Item, "a table");
-      ConflictEntry CI;
-      CI.Range = Item->getRange();
-      R.getString(*Item, "package", "conflict item", false, CI.Package);
-      R.getString(*Item, "extra", "conflict item", false, CI.Extra);
-      R.getString(*Item, "group", "conflict item", false, CI.Group);
-      CS.push_back(CI);
-    }
-    Out.push_back(std::move(CS));
-  }
-}
-
 static void readProjectTable(Reader &R, const toml::Value &T, PyProject &M) {
   M.HasProjectTable = true;
   R.getLocated(T, "name", "[project]", true, M.Name);
@@ -116,8 +96,7 @@ static void readToolUv(Reader &R, const toml::Value &T, PyProject &M) {
   };
   Markers("environments", U.Environments);
   Markers("required-environments", U.RequiredEnvironments);
-  if (const toml::Value *C = R.getArray(T, "conflicts", "[tool.uv]"))
-    readConflictSets(R, *C, U.Conflicts);
+  R.getConflictSets(T, "[tool.uv]", U.Conflicts);
 }
 
 Error lambdaopt::parsePyProject(Project &P,

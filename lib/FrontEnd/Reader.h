@@ -188,6 +188,33 @@ public:
     }
   }
 
+  /// Reads `conflicts = [[{ package, extra | group }, ...], ...]`, the same
+  /// shape in uv.lock and in [tool.uv].
+  void getConflictSets(const toml::Value &Table, const llvm::Twine &Where,
+                       std::vector<ConflictSet> &Out) {
+    const toml::Value *A = getArray(Table, "conflicts", Where);
+    if (!A)
+      return;
+    for (const toml::Value *Set : A->getElements()) {
+      if (!Set->isArray())
+        return wrongElementType("conflicts", *Set, "an array");
+      ConflictSet CS;
+      for (const toml::Value *Item : Set->getElements()) {
+        if (!Item->isTable())
+          return wrongElementType("conflicts", *Item, "a table");
+        ConflictEntry CI;
+        CI.Range = Item->getRange();
+        getString(*Item, "package", "conflict item", false, CI.Package);
+        getString(*Item, "extra", "conflict item", false, CI.Extra);
+        getString(*Item, "group", "conflict item", false, CI.Group);
+        if (Failed)
+          return;
+        CS.push_back(CI);
+      }
+      Out.push_back(std::move(CS));
+    }
+  }
+
   /// The whole-table range used for "missing field" errors: the header or
   /// the opening brace of an inline table.
   static llvm::SMRange headerRange(const toml::Value &Table) {

@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lambda-opt/Image/Bytecode.h"
+#include "lambda-opt/Support/Files.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
@@ -73,19 +74,6 @@ public:
     return std::string(P);
   }
 };
-
-Error writeFile(const Twine &Path, StringRef Data) {
-  std::error_code EC;
-  raw_fd_ostream OS(Path.str(), EC, sys::fs::OF_None);
-  if (EC)
-    return makeError("cannot create '" + Path + "': " + EC.message());
-  OS << Data;
-  OS.close();
-  if (OS.has_error())
-    return makeError("cannot write " + Twine(Data.size()) + " bytes to '" +
-                     Path + "': " + OS.error().message());
-  return Error::success();
-}
 
 Expected<std::string> readFile(const Twine &Path) {
   ErrorOr<std::unique_ptr<MemoryBuffer>> Buf =

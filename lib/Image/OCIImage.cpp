@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lambda-opt/Image/OCIImage.h"
+#include "lambda-opt/Support/Files.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
@@ -98,19 +99,6 @@ std::string printJSON(json::Value V) {
   raw_string_ostream OS(S);
   OS << V;
   return OS.str();
-}
-
-Error writeFile(const Twine &Path, StringRef Data) {
-  std::error_code EC;
-  raw_fd_ostream OS(Path.str(), EC, sys::fs::OF_None);
-  if (EC)
-    return makeError("cannot create '" + Path + "': " + EC.message());
-  OS << Data;
-  OS.close();
-  if (OS.has_error())
-    return makeError("cannot write " + Twine(Data.size()) + " bytes to '" +
-                     Path + "': " + OS.error().message());
-  return Error::success();
 }
 
 Expected<std::string> formatTimestamp(int64_t Seconds) {

@@ -365,8 +365,8 @@ Expected<PreservedAnalyses> WheelAvailabilityPass::run(Project &P,
       }
       Wheels.push_back(std::move(*W));
     }
-    Advice[I] = explainNoCompatibleWheel(Pkg.Name, Pkg.getDisplayName(),
-                                         Wheels, Target);
+    Advice[I] = explainNoCompatibleWheel(Pkg.Name, Pkg.getDisplayName(), Wheels,
+                                         Target);
   });
   for (size_t I = 0; I < Failing.size(); ++I) {
     const InstalledPackage &IP = *Failing[I];

@@ -376,9 +376,9 @@ private:
 
   bool simpleKey() {
     if (cur() == '"')
-      return basicString(/*Multiline=*/false);
+      return string('"', /*Multiline=*/false);
     if (cur() == '\'')
-      return literalString(/*Multiline=*/false);
+      return string('\'', /*Multiline=*/false);
     size_t Start = Pos;
     while (isBareKeyChar(cur()))
       ++Pos;
@@ -400,13 +400,13 @@ private:
 
   bool value(unsigned Depth) {
     if (startsWith("\"\"\""))
-      return basicString(/*Multiline=*/true);
+      return string('"', /*Multiline=*/true);
     if (startsWith("'''"))
-      return literalString(/*Multiline=*/true);
+      return string('\'', /*Multiline=*/true);
     if (cur() == '"')
-      return basicString(/*Multiline=*/false);
+      return string('"', /*Multiline=*/false);
     if (cur() == '\'')
-      return literalString(/*Multiline=*/false);
+      return string('\'', /*Multiline=*/false);
     if (cur() == '[' || cur() == '{') {
       if (Depth >= MaxDepth)
         return error(Pos, "arrays and inline tables nested deeper than " +
@@ -473,55 +473,27 @@ private:
     return error(Start, "invalid escape sequence '\\" + Twine(C) + "'");
   }
 
-  bool basicString(bool Multiline) {
+  /// Scans a string delimited by \p Quote: `"` (basic, with escapes) or
+  /// `'` (literal), on one line or, with \p Multiline, tripled.
+  bool string(char Quote, bool Multiline) {
     size_t Start = Pos;
     Pos += Multiline ? 3 : 1;
+    std::string Closing(Multiline ? 3 : 1, Quote);
     for (;;) {
       if (atEnd() || (!Multiline && atNewline()))
         return error(Start, "unterminated string");
-      if (Multiline && startsWith("\"\"\"")) {
-        Pos += 3;
-        // Up to two more quotes belong to the string.
-        for (unsigned I = 0; I != 2 && cur() == '"'; ++I)
+      if (startsWith(Closing)) {
+        Pos += Closing.size();
+        // Up to two more quotes belong to a multi-line string.
+        for (unsigned I = 0; Multiline && I != 2 && cur() == Quote; ++I)
           ++Pos;
         return true;
       }
       char C = cur();
-      if (!Multiline && C == '"') {
-        ++Pos;
-        return true;
-      }
-      if (C == '\\') {
+      if (Quote == '"' && C == '\\') {
         if (!escape(Multiline))
           return false;
         continue;
-      }
-      if (Multiline && atNewline()) {
-        Pos += cur() == '\r' ? 2 : 1;
-        continue;
-      }
-      if (isControl(static_cast<unsigned char>(C)))
-        return error(Pos, describeByte(C) + " is not allowed in a string");
-      ++Pos;
-    }
-  }
-
-  bool literalString(bool Multiline) {
-    size_t Start = Pos;
-    Pos += Multiline ? 3 : 1;
-    for (;;) {
-      if (atEnd() || (!Multiline && atNewline()))
-        return error(Start, "unterminated string");
-      if (Multiline && startsWith("'''")) {
-        Pos += 3;
-        for (unsigned I = 0; I != 2 && cur() == '\''; ++I)
-          ++Pos;
-        return true;
-      }
-      char C = cur();
-      if (!Multiline && C == '\'') {
-        ++Pos;
-        return true;
       }
       if (Multiline && atNewline()) {
         Pos += cur() == '\r' ? 2 : 1;

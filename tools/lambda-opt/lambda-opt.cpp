@@ -24,8 +24,8 @@
 #include "lambda-opt/Plugin/PassPlugin.h"
 #include "lambda-opt/Support/SourceError.h"
 #include "lambda-opt/Support/Version.h"
-#include "lambda-opt/Target/Runtime.h"
 #include "lambda-opt/TOML/TOML.h"
+#include "lambda-opt/Target/Runtime.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -155,17 +155,16 @@ static cl::list<std::string> Includes(
              "root (repeatable; e.g. --include=app)"),
     cl::value_desc("path"), cl::cat(PackagingCategory));
 static cl::opt<bool>
-    Force("force",
-          cl::desc("Write the artifact even when errors were found"),
+    Force("force", cl::desc("Write the artifact even when errors were found"),
           cl::cat(PackagingCategory));
+static cl::opt<std::string> Handler(
+    "handler",
+    cl::desc("The function's handler for images, e.g. app.main.handler"),
+    cl::value_desc("module.function"), cl::cat(PackagingCategory));
 static cl::opt<std::string>
-    Handler("handler",
-            cl::desc("The function's handler for images, e.g. app.main.handler"),
-            cl::value_desc("module.function"), cl::cat(PackagingCategory));
-static cl::opt<std::string> BaseImage(
-    "base-image",
-    cl::desc("Stack the image on a local OCI layout: oci:PATH[:TAG]"),
-    cl::value_desc("ref"), cl::cat(PackagingCategory));
+    BaseImage("base-image",
+              cl::desc("Stack the image on a local OCI layout: oci:PATH[:TAG]"),
+              cl::value_desc("ref"), cl::cat(PackagingCategory));
 static cl::opt<std::string>
     ImageTag("image-tag",
              cl::desc("The image's tag in the OCI layout (default latest)"),
@@ -175,11 +174,12 @@ static cl::opt<bool> CompileBytecode(
     cl::desc("Precompile .pyc files with the runtime's Python (images only; "
              "zips and layers ship sources, as the uv guide recommends)"),
     cl::cat(PackagingCategory));
-static cl::list<std::string> Strip(
-    "strip",
-    cl::desc("Opt-in size transforms: tests, stubs, runtime-provided "
-             "(comma-separated)"),
-    cl::CommaSeparated, cl::value_desc("what"), cl::cat(PackagingCategory));
+static cl::list<std::string>
+    Strip("strip",
+          cl::desc("Opt-in size transforms: tests, stubs, runtime-provided "
+                   "(comma-separated)"),
+          cl::CommaSeparated, cl::value_desc("what"),
+          cl::cat(PackagingCategory));
 
 static cl::opt<std::string>
     OutputFormat("output-format",
