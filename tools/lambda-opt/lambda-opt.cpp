@@ -428,6 +428,18 @@ int main(int argc, char **argv) {
   // Pipeline: --passes or the default, then the emitter picked by --emit.
   ProjectPassManager PM;
   StringRef EmitKind = Emit == "none" ? StringRef() : StringRef(Emit);
+  if (!EmitKind.empty()) {
+    ProjectPassManager Probe;
+    if (Error E = PB.parsePassPipeline(Probe, ("emit-" + EmitKind).str())) {
+      consumeError(std::move(E));
+      return fail(createStringError(
+          inconvertibleErrorCode(),
+          "unknown --emit kind '%s'; expected none, requirements, zip, layer, "
+          "image, image-context or ir (or the kind of a plugin's emit-<kind> "
+          "pass)",
+          Emit.c_str()));
+    }
+  }
   if (Passes.getNumOccurrences()) {
     if (Error E = PB.parsePassPipeline(PM, Passes))
       return fail(std::move(E));
