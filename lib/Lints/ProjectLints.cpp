@@ -93,45 +93,6 @@ static ReqKey fromLock(const Requirement &R) {
   return K;
 }
 
-namespace {
-/// Decides whether two markers mean the same on every Lambda target.
-class MarkerComparer {
-public:
-  MarkerComparer() {
-    for (const RuntimeInfo &R : getRuntimes())
-      for (ArchKind A : {ArchKind::X86_64, ArchKind::AArch64})
-        Envs.push_back(makeMarkerEnvironment(R, A));
-  }
-
-  /// \p LockMarker may test `extra == Extra` (uv folds the extra of an
-  /// optional dependency into its marker); \p Written may not.
-  bool same(StringRef Written, StringRef LockMarker, StringRef Extra) {
-    if (Written == LockMarker)
-      return true;
-    Expected<const Marker *> A = Cache.get(Written);
-    Expected<const Marker *> B = Cache.get(LockMarker);
-    if (!A || !B) {
-      if (!A)
-        consumeError(A.takeError());
-      if (!B)
-        consumeError(B.takeError());
-      return true; // Unparsable: not this lint's business.
-    }
-    for (const MarkerEnvironment &Env : Envs) {
-      bool X = (*A)->evaluate(Env);
-      bool Y = (*B)->evaluate(Env, [&](StringRef E) { return E == Extra; });
-      if (X != Y)
-        return false;
-    }
-    return true;
-  }
-
-private:
-  MarkerCache Cache;
-  std::vector<MarkerEnvironment> Envs;
-};
-} // namespace
-
 static std::string describeLock(const ReqKey &K) {
   std::string Out = K.Name;
   if (!K.Extras.empty())
@@ -146,8 +107,8 @@ static std::string describeLock(const ReqKey &K) {
 /// each pyproject entry that the lock does not record, and each lock entry
 /// that pyproject no longer has.
 static void compareSection(StringRef What, std::vector<ReqKey> &Written,
-                           std::vector<ReqKey> &Locked, StringRef Extra,
-                           MarkerComparer &Markers, DiagnosticEngine &Diags) {
+                           std::vector<ReqKey> &Locked,
+                           DiagnosticEngine &Diags) {
   // Markers are not compared: uv narrows them from [tool.uv.sources]
   // entries with markers (one locked requirement per source) and from a
   // group's requires-python, so a fresh lock legitimately differs there.
@@ -155,26 +116,25 @@ static void compareSection(StringRef What, std::vector<ReqKey> &Written,
     return W.Name == L.Name && W.Extras == L.Extras &&
            (W.Direct || L.Direct || W.Specifier == L.Specifier);
   };
+  // A requirement may stand several times on either side (one per source
+  // marker), so equal entries match each other many-to-many.
   for (ReqKey &W : Written) {
-    ReqKey *Exact = nullptr, *SameName = nullptr;
-    for (ReqKey &L : Locked) {
-      if (L.Matched || L.Name != W.Name)
-        continue;
+    bool Found = false;
+    for (ReqKey &L : Locked)
       if (Equal(W, L)) {
-        Exact = &L;
-        break;
+        L.Matched = true;
+        Found = true;
       }
-      if (!SameName)
-        SameName = &L;
-    }
-    if (Exact) {
-      // The same requirement split per source marker counts once.
-      for (ReqKey &L : Locked)
-        if (!L.Matched && Equal(W, L))
-          L.Matched = true;
+    if (Found) {
       W.Matched = true;
       continue;
     }
+    ReqKey *SameName = nullptr;
+    for (ReqKey &L : Locked)
+      if (!L.Matched && L.Name == W.Name) {
+        SameName = &L;
+        break;
+      }
     if (SameName) {
       SameName->Matched = true;
       Diags.report(Diags.create("LO304", W.Range,
@@ -221,7 +181,6 @@ PreservedAnalyses LockFreshnessPass::run(Project &P, AnalysisManager &AM) {
   if (!Root || !Root->HasMetadata || !Py.Present || !Py.HasProjectTable ||
       !Diags.isEnabled("LO304"))
     return PreservedAnalyses::all();
-  MarkerComparer Markers;
 
   // [project] dependencies and optional dependencies against requires-dist.
   std::vector<ReqKey> Deps;
@@ -243,7 +202,7 @@ PreservedAnalyses LockFreshnessPass::run(Project &P, AnalysisManager &AM) {
   }
   // A field the build backend computes (`dynamic`) cannot be compared.
   if (!Py.isDynamic("dependencies"))
-    compareSection("dependency", Deps, LockedDeps, "", Markers, Diags);
+    compareSection("dependency", Deps, LockedDeps, Diags);
   std::vector<std::string> ExtraNames;
   bool DynamicExtras = Py.isDynamic("optional-dependencies");
   for (const auto &Extra : Py.OptionalDependencies) {
@@ -257,8 +216,7 @@ PreservedAnalyses LockFreshnessPass::run(Project &P, AnalysisManager &AM) {
     std::vector<ReqKey> Empty;
     auto It = LockedExtras.find(Name);
     compareSection("optional dependency (extra '" + Name + "')", Written,
-                   It == LockedExtras.end() ? Empty : It->second, Name, Markers,
-                   Diags);
+                   It == LockedExtras.end() ? Empty : It->second, Diags);
   }
   // Extras the lock has and pyproject dropped (sorted for determinism).
   std::vector<StringRef> Dropped;
@@ -269,7 +227,7 @@ PreservedAnalyses LockFreshnessPass::run(Project &P, AnalysisManager &AM) {
   for (StringRef Name : Dropped) {
     std::vector<ReqKey> None;
     compareSection(("optional dependency (extra '" + Name + "')").str(), None,
-                   LockedExtras[Name], Name, Markers, Diags);
+                   LockedExtras[Name], Diags);
   }
 
   // Dependency groups against requires-dev.
@@ -294,7 +252,7 @@ PreservedAnalyses LockFreshnessPass::run(Project &P, AnalysisManager &AM) {
         for (const Requirement &R : G.second)
           Locked.push_back(fromLock(R));
     compareSection("dependency group '" + Group + "' entry", Written, Locked,
-                   "", Markers, Diags);
+                   Diags);
   }
   return PreservedAnalyses::all();
 }
