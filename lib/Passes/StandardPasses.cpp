@@ -199,12 +199,24 @@ PreservedAnalyses EmitIRPass::run(Project &P, AnalysisManager &) {
 // lock-hygiene
 //===----------------------------------------------------------------------===//
 
-static bool isPlainHTTP(StringRef URL) {
-  return URL.startswith_insensitive("http://");
+/// Whether \p URL is plain http to a host the user has not allowed with
+/// --allow-insecure-host (`host` or `host:port`).
+static bool isInsecureURL(StringRef URL, ArrayRef<std::string> Allowed) {
+  if (!URL.startswith_insensitive("http://"))
+    return false;
+  StringRef Authority = URL.drop_front(strlen("http://"));
+  Authority = Authority.substr(0, Authority.find_first_of("/?#"));
+  Authority = Authority.substr(Authority.rfind('@') + 1);
+  StringRef Host = Authority.substr(0, Authority.find(':'));
+  for (const std::string &A : Allowed)
+    if (Authority.equals_insensitive(A) || Host.equals_insensitive(A))
+      return false;
+  return true;
 }
 
 PreservedAnalyses LockHygienePass::run(Package &Pkg, AnalysisManager &AM) {
   DiagnosticEngine &Diags = AM.getDiagnostics();
+  ArrayRef<std::string> Allowed = AM.getProject().Options.AllowInsecureHosts;
   bool Downloaded = Pkg.Src.Kind == SourceKind::Registry ||
                     Pkg.Src.Kind == SourceKind::URL ||
                     Pkg.Src.Kind == SourceKind::Path;
@@ -220,7 +232,7 @@ PreservedAnalyses LockHygienePass::run(Package &Pkg, AnalysisManager &AM) {
                   Pkg.Name.str() + "`";
       Diags.report(std::move(D));
     }
-    if (isPlainHTTP(Dist.URL))
+    if (isInsecureURL(Dist.URL, Allowed))
       Diags.report(Diags.create("LO302", Dist.Range,
                                 Kind + " '" + File + "' of " +
                                     Pkg.getDisplayName() +
@@ -229,7 +241,7 @@ PreservedAnalyses LockHygienePass::run(Package &Pkg, AnalysisManager &AM) {
   };
   if ((Pkg.Src.Kind == SourceKind::Registry ||
        Pkg.Src.Kind == SourceKind::URL) &&
-      isPlainHTTP(Pkg.Src.Value))
+      isInsecureURL(Pkg.Src.Value, Allowed))
     Diags.report(Diags.create("LO302", Pkg.Src.Range,
                               "source '" + Pkg.Src.Value + "' of " +
                                   Pkg.getDisplayName() + " uses plain http",
