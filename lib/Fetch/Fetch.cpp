@@ -366,7 +366,7 @@ lambdaopt::fetchWheels(ArrayRef<WheelRequest> Requests,
     if (sys::fs::is_regular_file(CachePath)) {
       Error E = verifyFile(CachePath, Req, NR.Sha256Hex, "cache entry");
       if (!E) {
-        Results[I] = FetchedWheel{CachePath, WheelSourceKind::Cache};
+        Results[I] = FetchedWheel{CachePath, WheelSourceKind::Cache, {}};
         continue;
       }
       PreCon.note("discarding corrupted cache entry: " +
@@ -428,7 +428,7 @@ lambdaopt::fetchWheels(ArrayRef<WheelRequest> Requests,
       for (size_t J = 0, E = Owners.size(); J != E; ++J) {
         if (JobErrors[J].empty())
           Results[Owners[J]] =
-              FetchedWheel{Jobs[J].FinalPath, WheelSourceKind::Download};
+              FetchedWheel{Jobs[J].FinalPath, WheelSourceKind::Download, {}};
         else
           Errors[Owners[J]] = JobErrors[J];
       }
