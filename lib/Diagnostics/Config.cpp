@@ -108,9 +108,9 @@ Error lambdaopt::readDiagnosticConfig(const toml::Value &Table,
       }
     }
     if (!Best.empty())
-      return makeSourceError(Ent.KeyRange, "unknown configuration key '" +
-                                               Key + "'; did you mean '" +
-                                               Best + "'?");
+      return makeSourceError(Ent.KeyRange, "unknown configuration key '" + Key +
+                                               "'; did you mean '" + Best +
+                                               "'?");
     return makeSourceError(Ent.KeyRange,
                            "unknown configuration key '" + Key +
                                "' (known keys: " + join(Known, ", ") + ")");

@@ -5,8 +5,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "lambda-opt/Standards/Wheel.h"
-#include "lambda-opt/Support/PercentEncoding.h"
 #include "lambda-opt/Standards/Marker.h"
+#include "lambda-opt/Support/PercentEncoding.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
