@@ -13,7 +13,6 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/Process.h"
 #include "llvm/Support/ThreadPool.h"
 
 #include <cerrno>
@@ -41,21 +40,6 @@ std::pair<uint16_t, uint16_t> toDosTime(int64_t Epoch) {
       ((TM.tm_year - 80) << 9) | ((TM.tm_mon + 1) << 5) | TM.tm_mday;
   uint16_t Time = (TM.tm_hour << 11) | (TM.tm_min << 5) | (TM.tm_sec / 2);
   return {Time, Date};
-}
-
-Expected<int64_t> resolveEpoch(int64_t Requested) {
-  if (Requested >= 0)
-    return Requested;
-  Optional<std::string> Env = sys::Process::GetEnv("SOURCE_DATE_EPOCH");
-  if (!Env || Env->empty())
-    return DosEpoch;
-  int64_t Value;
-  if (StringRef(*Env).getAsInteger(10, Value) || Value < 0)
-    return createStringError(inconvertibleErrorCode(),
-                             "SOURCE_DATE_EPOCH '%s' is not a non-negative "
-                             "integer",
-                             Env->c_str());
-  return Value;
 }
 
 /// The libzip output: a write-only source over the temporary file.
@@ -223,10 +207,8 @@ Expected<ZipResult> lambdaopt::writeZip(const InstallPlan &Plan,
     return createStringError(inconvertibleErrorCode(),
                              "refusing to write '%s': the plan has 0 files",
                              OutPath.str().c_str());
-  Expected<int64_t> Epoch = resolveEpoch(Options.SourceDateEpoch);
-  if (!Epoch)
-    return Epoch.takeError();
-  std::pair<uint16_t, uint16_t> Dos = toDosTime(*Epoch);
+  std::pair<uint16_t, uint16_t> Dos = toDosTime(
+      Options.SourceDateEpoch >= 0 ? Options.SourceDateEpoch : DosEpoch);
 
   std::set<std::string> Dirs;
   std::vector<Item> Items;

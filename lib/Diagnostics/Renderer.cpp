@@ -180,18 +180,6 @@ void lambdaopt::renderJSON(ArrayRef<Diagnostic> Diags, const RenderContext &Ctx,
 // sarif
 //===----------------------------------------------------------------------===//
 
-static StringRef getSARIFLevel(Severity S) {
-  switch (S) {
-  case Severity::Note:
-    return "note";
-  case Severity::Warning:
-    return "warning";
-  case Severity::Error:
-    return "error";
-  }
-  llvm_unreachable("unknown severity");
-}
-
 static std::string getMessageWithNotes(const Diagnostic &D) {
   std::string Text = D.Message;
   for (const std::string &N : D.Notes)
@@ -214,7 +202,7 @@ void lambdaopt::renderSARIF(ArrayRef<Diagnostic> Diags,
           {"fullDescription", json::Object{{"text", R.Summary}}},
           {"help", json::Object{{"text", Help}, {"markdown", Help}}},
           {"defaultConfiguration",
-           json::Object{{"level", getSARIFLevel(R.DefaultSeverity)}}},
+           json::Object{{"level", getSeverityName(R.DefaultSeverity)}}},
           {"properties", json::Object{{"tags", json::Array{R.Group}}}},
       });
     }
@@ -234,7 +222,7 @@ void lambdaopt::renderSARIF(ArrayRef<Diagnostic> Diags,
       L = Fallback;
     json::Object Result{
         {"ruleId", D.Code},
-        {"level", getSARIFLevel(D.Level)},
+        {"level", getSeverityName(D.Level)},
         {"message", json::Object{{"text", getMessageWithNotes(D)}}},
     };
     int Index = Ctx.Rules ? Ctx.Rules->getIndex(D.Code) : -1;

@@ -137,19 +137,6 @@ Error checkOutputDir(const ProjectOptions &Opts, StringRef Emit) {
                    " writes a directory; name it with -o <dir>");
 }
 
-/// The driver opens -o as a file before the pipeline runs; a directory
-/// emitter replaces that empty file.
-Error removeEmptyOutputFile(StringRef Path) {
-  sys::fs::file_status Status;
-  if (sys::fs::status(Path, Status) || !sys::fs::is_regular_file(Status) ||
-      Status.getSize() != 0)
-    return Error::success();
-  if (std::error_code EC = sys::fs::remove(Path))
-    return makeError("cannot remove the empty file '" + Path +
-                     "': " + EC.message());
-  return Error::success();
-}
-
 /// Warns when the handler's module is in no layer: the image would build
 /// and fail at its first invocation.
 void checkHandlerModule(ArrayRef<ImageLayerSpec> Layers, StringRef Handler) {
@@ -237,8 +224,6 @@ Expected<PreservedAnalyses> EmitImagePass::run(Project &P,
   Expected<std::vector<ImageLayerSpec>> Layers = prepareLayers(P, AM);
   if (!Layers)
     return Layers.takeError();
-  if (Error E = removeEmptyOutputFile(Opts.OutputPath))
-    return E;
   Expected<ImageResult> Result = (*OCI)->WriteOCIImage(
       Opts.OutputPath, *Layers, *Config, Base ? &*Base : nullptr);
   if (!Result)
@@ -278,8 +263,6 @@ Expected<PreservedAnalyses> EmitImageContextPass::run(Project &P,
   for (ImageLayerSpec &L : *Layers)
     for (ImageFile &F : L.Files)
       TaskRoot.push_back(std::move(F));
-  if (Error E = removeEmptyOutputFile(Opts.OutputPath))
-    return E;
   Expected<const OCIModule *> OCI = getOCIModule();
   if (!OCI)
     return OCI.takeError();

@@ -94,10 +94,5 @@ std::string lambdaopt::fetch::percentDecode(StringRef S) {
 }
 
 Expected<const NetModule *> lambdaopt::fetch::getNetModule() {
-  Expected<void *> Entry =
-      getModuleSymbol("LambdaOptNet", "lambdaopt_net_module_v1");
-  if (!Entry)
-    return Entry.takeError();
-  using EntryFn = const NetModule *();
-  return reinterpret_cast<EntryFn *>(*Entry)();
+  return getModuleTable<NetModule>("LambdaOptNet", "lambdaopt_net_module_v1");
 }

@@ -11,10 +11,5 @@ using namespace llvm;
 using namespace lambdaopt;
 
 Expected<const OCIModule *> lambdaopt::getOCIModule() {
-  Expected<void *> Entry =
-      getModuleSymbol("LambdaOptOCI", "lambdaopt_oci_module_v1");
-  if (!Entry)
-    return Entry.takeError();
-  using EntryFn = const OCIModule *();
-  return reinterpret_cast<EntryFn *>(*Entry)();
+  return getModuleTable<OCIModule>("LambdaOptOCI", "lambdaopt_oci_module_v1");
 }

@@ -31,8 +31,8 @@ namespace lambdaopt {
 constexpr int64_t DosEpoch = 315532800;
 
 struct ZipOptions {
-  /// Seconds since the Unix epoch used as every entry's mtime (UTC). When
-  /// negative, SOURCE_DATE_EPOCH is read, and DosEpoch is the default.
+  /// Seconds since the Unix epoch used as every entry's mtime (UTC); when
+  /// negative, DosEpoch. (The driver reads SOURCE_DATE_EPOCH.)
   int64_t SourceDateEpoch = -1;
   /// zlib level for files not copied from a wheel.
   int DeflateLevel = 9;

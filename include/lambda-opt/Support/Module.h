@@ -30,6 +30,18 @@ namespace lambdaopt {
 llvm::Expected<void *> getModuleSymbol(llvm::StringRef Module,
                                        llvm::StringRef Symbol);
 
+/// Calls the module's entry point \p Entry, an `extern "C"` function taking
+/// nothing and returning its table of entry points.
+template <typename TableT>
+llvm::Expected<const TableT *> getModuleTable(llvm::StringRef Module,
+                                              llvm::StringRef Entry) {
+  llvm::Expected<void *> Address = getModuleSymbol(Module, Entry);
+  if (!Address)
+    return Address.takeError();
+  using EntryFn = const TableT *();
+  return reinterpret_cast<EntryFn *>(*Address)();
+}
+
 } // namespace lambdaopt
 
 #endif // LAMBDA_OPT_SUPPORT_MODULE_H
