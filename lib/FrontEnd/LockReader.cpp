@@ -469,7 +469,7 @@ struct PieceResult {
 /// Parses \p Text[Begin, End), a run of `[[package]]` tables, in batches so
 /// that each syntax tree stays small.
 static void parsePiece(StringRef Text, ArrayRef<size_t> Cuts, Project &P,
-                       PieceResult &Out) {
+                       const toml::ParseOptions &TOMLOpts, PieceResult &Out) {
   toml::Document Doc;
   BumpPtrAllocator Scratch;
   Out.Strings = std::make_unique<BumpPtrAllocator>();
@@ -481,7 +481,8 @@ static void parsePiece(StringRef Text, ArrayRef<size_t> Cuts, Project &P,
       ++J;
     StringRef Batch = Text.slice(Cuts[I], Cuts[J]);
     Scratch.Reset();
-    if (Error E = toml::Parser::parseWithScratch(Batch, Doc, Scratch)) {
+    if (Error E =
+            toml::Parser::parseWithScratch(Batch, Doc, Scratch, TOMLOpts)) {
       Out.Err = std::move(E);
       return;
     }
@@ -503,10 +504,11 @@ static void parsePiece(StringRef Text, ArrayRef<size_t> Cuts, Project &P,
 }
 
 /// Parses \p Text on this thread, header and packages together.
-static Error parseWhole(StringRef Text, Project &P) {
+static Error parseWhole(StringRef Text, Project &P,
+                        const toml::ParseOptions &TOMLOpts) {
   BumpPtrAllocator Scratch;
   auto Doc = std::make_unique<toml::Document>();
-  if (Error E = toml::Parser::parseWithScratch(Text, *Doc, Scratch))
+  if (Error E = toml::Parser::parseWithScratch(Text, *Doc, Scratch, TOMLOpts))
     return E;
   Reader R(Text, P.getAllocator(), "uv.lock");
   LockConverter C(R, P);
@@ -520,7 +522,7 @@ static Error parseWhole(StringRef Text, Project &P) {
 /// Returns false when the split cannot be trusted and the caller must parse
 /// the file whole.
 static bool parseSplit(StringRef Text, Project &P, const LoadOptions &Opts,
-                       Error &Err) {
+                       const toml::ParseOptions &TOMLOpts, Error &Err) {
   std::vector<size_t> Headers = findPackageHeaders(Text);
   if (Headers.size() < 2)
     return false;
@@ -550,12 +552,14 @@ static bool parseSplit(StringRef Text, Project &P, const LoadOptions &Opts,
   {
     ThreadPool Pool(hardware_concurrency(Threads));
     for (size_t I = 0; I < Cuts.size(); ++I)
-      Pool.async([&, I] { parsePiece(Text, Cuts[I], P, Results[I]); });
+      Pool.async(
+          [&, I] { parsePiece(Text, Cuts[I], P, TOMLOpts, Results[I]); });
     // The header (everything before the first package) on this thread.
     StringRef Head = Text.take_front(Headers.front());
     BumpPtrAllocator Scratch;
     auto Doc = std::make_unique<toml::Document>();
-    if (Error E = toml::Parser::parseWithScratch(Head, *Doc, Scratch)) {
+    if (Error E =
+            toml::Parser::parseWithScratch(Head, *Doc, Scratch, TOMLOpts)) {
       HeaderErr = std::move(E);
     } else {
       Reader R(Text, P.getAllocator(), "uv.lock");
@@ -652,13 +656,15 @@ Error lambdaopt::parseLock(Project &P, std::unique_ptr<MemoryBuffer> Buffer,
     return makeSourceError(SMLoc::getFromPointer(Text.data()),
                            "the lock file is empty");
 
+  toml::ParseOptions TOMLOpts;
+  TOMLOpts.LineArrays = Opts.LineArrays;
   Error Err = Error::success();
-  bool Split =
-      Text.size() >= Opts.ParallelThreshold && parseSplit(Text, P, Opts, Err);
+  bool Split = Text.size() >= Opts.ParallelThreshold &&
+               parseSplit(Text, P, Opts, TOMLOpts, Err);
   if (!Split) {
     consumeError(std::move(Err));
     P.Packages.clear();
-    if (Error E = parseWhole(Text, P))
+    if (Error E = parseWhole(Text, P, TOMLOpts))
       return E;
   } else if (Err) {
     return Err;

@@ -26,6 +26,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <vector>
 
 extern "C" const TSLanguage *tree_sitter_toml();
 
@@ -598,10 +599,23 @@ namespace toml {
 class Builder {
 public:
   Builder(StringRef Text, Document &Doc, const Symbols &Syms,
-          const ParseLimits &Limits)
-      : Text(Text), Doc(Doc), Alloc(Doc.Alloc), Syms(Syms), Limits(Limits) {}
+          const ParseOptions &Opts)
+      : Text(Text), Doc(Doc), Alloc(Doc.Alloc), Syms(Syms), Opts(Opts) {}
 
   Error build(TSNode Root);
+
+  /// Reads the arrays written one value per line (see "Arrays written one
+  /// value per line" below) and returns the ranges tree-sitter must parse:
+  /// everything but their bodies. Empty when there are none.
+  std::vector<TSRange> readLineArrays();
+  /// Notes in the document how many bodies the line reader read.
+  void recordLineArrays() { Doc.LineArraysRead = LineArrays.size(); }
+  /// True when the document read with line arrays cannot be trusted: it has
+  /// an error, or tree-sitter did not place an array exactly at each body.
+  bool lineArraysMismatched() const {
+    return !LineArrays.empty() &&
+           (Failed || LineArrayMismatch || NextLineArray != LineArrays.size());
+  }
 
 private:
   struct KeyPart {
@@ -614,9 +628,21 @@ private:
   Document &Doc;
   BumpPtrAllocator &Alloc;
   const Symbols &Syms;
-  const ParseLimits &Limits;
+  const ParseOptions &Opts;
   Error Err = Error::success();
   bool Failed = false;
+
+  /// One array body read by the line reader: the offsets of its brackets
+  /// and its elements.
+  struct LineArray {
+    uint32_t Open, Close;
+    /// How deep arrays and inline tables nest below the array.
+    unsigned Depth = 0;
+    ArenaVector<Value *> Elements;
+  };
+  std::vector<LineArray> LineArrays;
+  size_t NextLineArray = 0;
+  bool LineArrayMismatch = false;
 
   const char *ptr(uint32_t Byte) const { return Text.data() + Byte; }
   SMRange rangeOf(TSNode N) const {
@@ -672,6 +698,17 @@ private:
   bool decodeEscapes(StringRef Raw, bool Multiline, SmallVectorImpl<char> &Out);
   Value *buildInteger(TSNode N);
   Value *buildFloat(TSNode N);
+
+  SMRange rangeOf(const char *B, const char *E) const {
+    return SMRange(SMLoc::getFromPointer(B), SMLoc::getFromPointer(E));
+  }
+  bool readLineArray(const char *&Line, uint32_t &Row, LineArray &Out);
+  Value *readLineTable(const char *&P, const char *E, unsigned Level,
+                       unsigned &MaxLevel);
+  Value *readLineValue(const char *&P, const char *E, unsigned Level,
+                       unsigned &MaxLevel);
+  Value *readLineString(const char *&P, const char *E);
+  bool adoptLineArray(TSNode N, unsigned Depth, Value *V);
 };
 
 } // namespace toml
@@ -679,7 +716,7 @@ private:
 
 /// Finds the first ERROR or MISSING node in document order and reports it.
 void Builder::firstSyntaxError(TSNode Root) {
-  SyntaxScanner Scanner(Text, Limits.MaxDepth);
+  SyntaxScanner Scanner(Text, Opts.MaxDepth);
   if (Scanner.findError()) {
     SMLoc At = SMLoc::getFromPointer(ptr(Scanner.getErrorOffset()));
     return fail(SMRange(At, At), Scanner.getMessage());
@@ -1017,14 +1054,17 @@ Value *Builder::buildValue(TSNode N, unsigned Depth) {
     fail(R, "invalid TOML: unexpected '" + StringRef(ts_node_type(N)) + "'");
     return nullptr;
   }
-  if (Depth >= Limits.MaxDepth) {
+  if (Depth >= Opts.MaxDepth) {
     fail(SMRange(R.Start, R.Start),
          "invalid TOML: arrays and inline tables nested deeper than " +
-             Twine(Limits.MaxDepth) + " levels");
+             Twine(Opts.MaxDepth) + " levels");
     return nullptr;
   }
   Value *V = IsArray ? newValue(ValueKind::Array, R)
                      : newTable(TableOrigin::Implicit, R);
+  if (IsArray && NextLineArray != LineArrays.size() &&
+      adoptLineArray(N, Depth, V))
+    return Failed ? nullptr : V;
   TSTreeCursor C = ts_tree_cursor_new(N);
   if (ts_tree_cursor_goto_first_child(&C)) {
     do {
@@ -1225,6 +1265,282 @@ bool Builder::decodeEscapes(StringRef Raw, bool Multiline,
   return true;
 }
 
+//===----------------------------------------------------------------------===//
+// Arrays written one value per line
+//===----------------------------------------------------------------------===//
+//
+// Nine tenths of a uv.lock are array bodies that uv writes one value (mostly
+// an inline table) per line:
+//
+//   wheels = [
+//       { url = "https://...", hash = "sha256:...", size = 1234 },
+//   ]
+//
+// and tree-sitter spends nearly all of its time on their ~30 tokens a line.
+// Before tree-sitter runs, the builder reads such bodies itself with a line
+// reader for a strict subset of TOML: one value per line and a comma after
+// each but the last, no comments, no blank lines; values are basic strings of
+// printable ASCII without escapes, decimal integers below 10^18 without sign
+// or underscores, booleans, and one-line arrays and inline tables of those
+// (bare keys starting with a letter, at most 8 levels deep). The parse
+// then runs with tree-sitter's included ranges set to everything but those
+// bodies, so tree-sitter sees `wheels = []`, and the builder hands each
+// array the elements read for it.
+//
+// A body with any line outside the subset is left whole to tree-sitter. The
+// result is used only when tree-sitter found no error and placed an array
+// exactly on the brackets of every body read (which proves that each `[` is
+// a value and not, say, text inside a multi-line string); otherwise the text
+// is parsed again without line arrays, so errors and unusual layouts come
+// out exactly as tree-sitter alone reads them.
+
+static bool isBlankChar(char C) { return C == ' ' || C == '\t'; }
+
+static const char *skipBlankChars(const char *P, const char *E) {
+  while (P != E && isBlankChar(*P))
+    ++P;
+  return P;
+}
+
+/// The end of the line at \p P: its '\n', or null when the text ends first.
+static const char *findLineEnd(const char *P, const char *E) {
+  return static_cast<const char *>(std::memchr(P, '\n', E - P));
+}
+
+/// A value ends at a blank or at the delimiter that follows it.
+static bool endsValue(const char *P, const char *E) {
+  return P == E || isBlankChar(*P) || *P == ',' || *P == '}' || *P == ']';
+}
+
+Value *Builder::readLineString(const char *&P, const char *E) {
+  const char *Start = P++;
+  for (;; ++P) {
+    if (P == E)
+      return nullptr;
+    unsigned char C = static_cast<unsigned char>(*P);
+    if (C == '"')
+      break;
+    // Escapes, control characters and non-ASCII text go to tree-sitter.
+    if (C == '\\' || C >= 0x7f || (C < 0x20 && C != '\t'))
+      return nullptr;
+  }
+  ++P;
+  Value *V = newValue(ValueKind::String, rangeOf(Start, P));
+  V->Str = StringRef(Start + 1, P - Start - 2);
+  return V;
+}
+
+/// Nesting the line reader handles itself; deeper lines go to tree-sitter.
+static constexpr unsigned MaxLineNesting = 8;
+
+Value *Builder::readLineValue(const char *&P, const char *E, unsigned Level,
+                              unsigned &MaxLevel) {
+  const char *Start = P;
+  char C = *P;
+  if (C == '"')
+    return readLineString(P, E);
+  if (isDigit(C)) {
+    uint64_t N = 0;
+    while (P != E && isDigit(*P) && P - Start < 18)
+      N = N * 10 + (*P++ - '0');
+    if (!endsValue(P, E) || (*Start == '0' && P - Start > 1))
+      return nullptr;
+    Value *V = newValue(ValueKind::Integer, rangeOf(Start, P));
+    V->Int = static_cast<int64_t>(N);
+    V->Str = StringRef(Start, P - Start);
+    return V;
+  }
+  if (C == 't' || C == 'f') {
+    StringRef Word = C == 't' ? "true" : "false";
+    if (static_cast<size_t>(E - P) < Word.size() ||
+        StringRef(P, Word.size()) != Word || !endsValue(P + Word.size(), E))
+      return nullptr;
+    P += Word.size();
+    Value *V = newValue(ValueKind::Boolean, rangeOf(Start, P));
+    V->Bool = C == 't';
+    return V;
+  }
+  if (C != '[' && C != '{')
+    return nullptr;
+  if (Level > MaxLineNesting)
+    return nullptr;
+  MaxLevel = std::max(MaxLevel, Level);
+  if (C == '{')
+    return readLineTable(P, E, Level, MaxLevel);
+  // An array on one line.
+  Value *A = newValue(ValueKind::Array, SMRange());
+  P = skipBlankChars(P + 1, E);
+  while (P != E && *P != ']') {
+    Value *Elt = readLineValue(P, E, Level + 1, MaxLevel);
+    if (!Elt)
+      return nullptr;
+    A->Elements.push_back(Alloc, Elt);
+    P = skipBlankChars(P, E);
+    if (P != E && *P == ',')
+      P = skipBlankChars(P + 1, E);
+    else if (P == E || *P != ']')
+      return nullptr;
+  }
+  if (P == E)
+    return nullptr;
+  ++P;
+  A->Range = rangeOf(Start, P);
+  return A;
+}
+
+Value *Builder::readLineTable(const char *&P, const char *E, unsigned Level,
+                              unsigned &MaxLevel) {
+  const char *Start = P++;
+  Value *T = newTable(TableOrigin::Implicit, SMRange());
+  for (;;) {
+    P = skipBlankChars(P, E);
+    const char *Key = P;
+    if (P == E || !isAlpha(*P))
+      return nullptr;
+    while (P != E && (isAlnum(*P) || *P == '_' || *P == '-'))
+      ++P;
+    StringRef Name(Key, P - Key);
+    // Keys that read as values elsewhere are left to tree-sitter.
+    if (Name == "true" || Name == "false" || Name == "inf" || Name == "nan" ||
+        T->findEntry(Name))
+      return nullptr;
+    SMRange KeyRange = rangeOf(Key, P);
+    P = skipBlankChars(P, E);
+    if (P == E || *P != '=')
+      return nullptr;
+    P = skipBlankChars(P + 1, E);
+    if (P == E)
+      return nullptr;
+    Value *V = readLineValue(P, E, Level + 1, MaxLevel);
+    if (!V)
+      return nullptr;
+    T->Entries.push_back(Alloc, {Name, KeyRange, V});
+    P = skipBlankChars(P, E);
+    if (P == E)
+      return nullptr;
+    if (*P == ',') {
+      ++P;
+      continue;
+    }
+    if (*P != '}')
+      return nullptr;
+    ++P;
+    T->Range = rangeOf(Start, P);
+    T->Origin = TableOrigin::Inline;
+    return T;
+  }
+}
+
+/// Reads the body that follows the line \p Line, which ends with `= [`:
+/// one value per line, each but the last followed by a comma.
+/// On success \p Line and \p Row move to the line of the closing bracket; on
+/// failure, to the first line that is not part of the body.
+bool Builder::readLineArray(const char *&Line, uint32_t &Row, LineArray &Out) {
+  const char *TextEnd = Text.end();
+  bool NeedsComma = false;
+  for (;;) {
+    // The closing bracket may be on the last line, without a new line.
+    const char *NL = findLineEnd(Line, TextEnd);
+    bool LastLine = !NL;
+    if (LastLine)
+      NL = TextEnd;
+    const char *End = NL != Line && NL[-1] == '\r' ? NL - 1 : NL;
+    const char *P = skipBlankChars(Line, End);
+    if (P == End)
+      return false;
+    if (*P == ']') {
+      if (Out.Elements.empty())
+        return false;
+      Out.Close = static_cast<uint32_t>(P - Text.begin());
+      return true;
+    }
+    if (NeedsComma || LastLine)
+      return false;
+    Value *V = readLineValue(P, End, 1, Out.Depth);
+    if (!V)
+      return false;
+    P = skipBlankChars(P, End);
+    NeedsComma = P == End || *P != ',';
+    if (!NeedsComma)
+      P = skipBlankChars(P + 1, End);
+    if (P != End)
+      return false;
+    Out.Elements.push_back(Alloc, V);
+    Line = NL + 1;
+    ++Row;
+  }
+}
+
+std::vector<TSRange> Builder::readLineArrays() {
+  std::vector<TSRange> Included;
+  const char *Begin = Text.begin(), *TextEnd = Text.end();
+  auto Offset = [&](const char *P) { return static_cast<uint32_t>(P - Begin); };
+  TSRange Next = {{0, 0}, {0, 0}, 0, 0};
+  uint32_t Row = 0;
+  const char *Line = Begin;
+  while (const char *NL = findLineEnd(Line, TextEnd)) {
+    // Does the line end with `= [`?
+    const char *Last = NL != Line && NL[-1] == '\r' ? NL - 1 : NL;
+    while (Last != Line && isBlankChar(Last[-1]))
+      --Last;
+    const char *Eq = Last;
+    if (Eq != Line && Eq[-1] == '[') {
+      --Eq;
+      while (Eq != Line && isBlankChar(Eq[-1]))
+        --Eq;
+    }
+    if (Eq == Last || Eq == Line || Eq[-1] != '=') {
+      Line = NL + 1;
+      ++Row;
+      continue;
+    }
+    const char *Open = Last - 1;
+    uint32_t OpenRow = Row;
+    const char *OpenLine = Line;
+    LineArray A;
+    A.Open = Offset(Open);
+    Line = NL + 1;
+    ++Row;
+    if (!readLineArray(Line, Row, A))
+      continue;
+    Next.end_byte = A.Open + 1;
+    Next.end_point = {OpenRow, Offset(Open + 1) - Offset(OpenLine)};
+    Included.push_back(Next);
+    Next.start_byte = A.Close;
+    Next.start_point = {Row, A.Close - Offset(Line)};
+    LineArrays.push_back(A);
+  }
+  if (LineArrays.empty())
+    return Included;
+  Next.end_byte = UINT32_MAX;
+  Next.end_point = {UINT32_MAX, UINT32_MAX};
+  Included.push_back(Next);
+  return Included;
+}
+
+/// Gives \p V, the array node \p N, the elements read for it when \p N is
+/// the next line array. Returns false when \p N is not one.
+bool Builder::adoptLineArray(TSNode N, unsigned Depth, Value *V) {
+  uint32_t Start = ts_node_start_byte(N);
+  // A body whose bracket tree-sitter skipped was not an array after all.
+  while (NextLineArray != LineArrays.size() &&
+         LineArrays[NextLineArray].Open < Start) {
+    LineArrayMismatch = true;
+    ++NextLineArray;
+  }
+  if (NextLineArray == LineArrays.size() ||
+      LineArrays[NextLineArray].Open != Start)
+    return false;
+  const LineArray &A = LineArrays[NextLineArray++];
+  if (ts_node_end_byte(N) != A.Close + 1 || Depth + A.Depth >= Opts.MaxDepth) {
+    LineArrayMismatch = true;
+    fail(rangeOf(N), "invalid TOML: array body not where it was read");
+    return true;
+  }
+  V->Elements = A.Elements;
+  return true;
+}
+
 Error Builder::build(TSNode Root) {
   Doc.Root = newTable(TableOrigin::Root, rangeOf(Root));
   if (ts_node_has_error(Root)) {
@@ -1267,40 +1583,56 @@ Error Builder::build(TSNode Root) {
 Parser::Parser() : P(new Impl()) {}
 Parser::~Parser() { delete P; }
 
-Error Parser::parse(StringRef Text, Document &Doc, const ParseLimits &Limits) {
-  Doc.reset();
-  if (Text.size() > UINT32_MAX)
+/// Parses \p Text with \p TS into \p Doc: with line arrays when \p Opts
+/// allows them, and again without them when that result cannot be trusted.
+/// \p FreeTrees is false in a scratch arena, where trees are dropped whole.
+static Error parseWith(TSParser *TS, const Symbols &Syms, StringRef Text,
+                       Document &Doc, const ParseOptions &Opts,
+                       bool FreeTrees) {
+  if (Text.size() >= UINT32_MAX)
     return makeSourceError(SMLoc::getFromPointer(Text.data()),
                            "input is larger than 4 GiB");
-  TSTree *Tree = ts_parser_parse_string(P->TS, nullptr, Text.data(),
-                                        static_cast<uint32_t>(Text.size()));
-  if (!Tree)
-    return makeSourceError(SMLoc::getFromPointer(Text.data()),
-                           "the TOML parser gave up on this input");
-  Builder B(Text, Doc, P->Syms, Limits);
-  Error E = B.build(ts_tree_root_node(Tree));
-  ts_tree_delete(Tree);
-  return E;
+  for (bool LineArrays : {Opts.LineArrays, false}) {
+    Doc.reset();
+    Builder B(Text, Doc, Syms, Opts);
+    std::vector<TSRange> Included;
+    if (LineArrays)
+      Included = B.readLineArrays();
+    // No ranges means the whole text.
+    if (!ts_parser_set_included_ranges(TS, Included.data(),
+                                       static_cast<uint32_t>(Included.size())))
+      return makeSourceError(SMLoc::getFromPointer(Text.data()),
+                             "the TOML parser refused its input ranges");
+    TSTree *Tree = ts_parser_parse_string(TS, nullptr, Text.data(),
+                                          static_cast<uint32_t>(Text.size()));
+    if (!Tree)
+      return makeSourceError(SMLoc::getFromPointer(Text.data()),
+                             "the TOML parser gave up on this input");
+    Error E = B.build(ts_tree_root_node(Tree));
+    if (FreeTrees)
+      ts_tree_delete(Tree);
+    if (!B.lineArraysMismatched()) {
+      if (!E)
+        B.recordLineArrays();
+      return E;
+    }
+    consumeError(std::move(E));
+  }
+  llvm_unreachable("the parse without line arrays always returns");
+}
+
+Error Parser::parse(StringRef Text, Document &Doc, const ParseOptions &Opts) {
+  return parseWith(P->TS, P->Syms, Text, Doc, Opts, /*FreeTrees=*/true);
 }
 
 Error Parser::parseWithScratch(StringRef Text, Document &Doc,
                                BumpPtrAllocator &Scratch,
-                               const ParseLimits &Limits) {
+                               const ParseOptions &Opts) {
   installAllocator();
-  Doc.reset();
-  if (Text.size() > UINT32_MAX)
-    return makeSourceError(SMLoc::getFromPointer(Text.data()),
-                           "input is larger than 4 GiB");
   ArenaScope Scope(Scratch);
   // The parser, its stacks and the tree all live in Scratch; none of them
   // is freed here.
   TSParser *TS = ts_parser_new();
   ts_parser_set_language(TS, tree_sitter_toml());
-  TSTree *Tree = ts_parser_parse_string(TS, nullptr, Text.data(),
-                                        static_cast<uint32_t>(Text.size()));
-  if (!Tree)
-    return makeSourceError(SMLoc::getFromPointer(Text.data()),
-                           "the TOML parser gave up on this input");
-  Builder B(Text, Doc, getSymbols(), Limits);
-  return B.build(ts_tree_root_node(Tree));
+  return parseWith(TS, getSymbols(), Text, Doc, Opts, /*FreeTrees=*/false);
 }

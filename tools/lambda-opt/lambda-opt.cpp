@@ -94,6 +94,13 @@ static cl::opt<unsigned> ParseThreads(
     cl::desc("Threads for parsing a large uv.lock (0 = all cores)"),
     cl::init(0), cl::Hidden, cl::cat(MainCategory));
 
+static cl::opt<bool> ParseLineArrays(
+    "parse-line-arrays",
+    cl::desc("Read array bodies written one value per line without "
+             "tree-sitter (=false parses everything with tree-sitter; for "
+             "comparisons)"),
+    cl::init(true), cl::Hidden, cl::cat(MainCategory));
+
 //===----------------------------------------------------------------------===//
 // Target and install selection
 //===----------------------------------------------------------------------===//
@@ -458,6 +465,7 @@ int main(int argc, char **argv) {
   auto P = std::make_unique<Project>();
   LoadOptions LoadOpts;
   LoadOpts.Threads = ParseThreads;
+  LoadOpts.LineArrays = ParseLineArrays;
   if (Error E = loadProject(*P, InputPath, LoadOpts)) {
     printError(std::move(E), P->getSourceMgr(), "lambda-opt", errs());
     return ExitUsage;

@@ -234,7 +234,7 @@ TEST_F(TOMLTest, NestingLimit) {
   const Value &Root = parseOK(Ok);
   EXPECT_TRUE(Root.get("x")->isArray());
   // The limit is a parameter.
-  ParseLimits Tight;
+  ParseOptions Tight;
   Tight.MaxDepth = 2;
   Text = "x = [[[1]]]\n";
   EXPECT_TRUE(static_cast<bool>(errorToBool(P.parse(Text, Doc, Tight))));

@@ -37,6 +37,10 @@ struct LoadOptions {
   size_t ParallelThreshold = 128 * 1024;
   /// Whether to read pyproject.toml beside uv.lock.
   bool ReadPyProject = true;
+  /// Whether the TOML parser may read array bodies written one value per line
+  /// itself
+  /// (toml::ParseOptions::LineArrays).
+  bool LineArrays = true;
 };
 
 /// Loads the project at \p PathOrDir: a directory holding uv.lock (and

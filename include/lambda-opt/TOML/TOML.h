@@ -11,7 +11,9 @@
 //
 // The parser enforces the TOML rules tree-sitter does not: duplicate keys,
 // redefined tables, extending inline tables, array-of-tables mismatches,
-// integer range.
+// integer range. Array bodies written one value per line are read by a line
+// reader for a strict subset of TOML while tree-sitter skips them (see
+// Parser.cpp); anything outside the subset is left to tree-sitter.
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,6 +25,7 @@
 #include "llvm/Support/Allocator.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/SMLoc.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <cstdint>
 #include <cstring>
@@ -165,18 +168,36 @@ public:
   void reset() {
     Alloc.Reset();
     Root = nullptr;
+    LineArraysRead = 0;
   }
+
+  /// How many array bodies the line reader read in place of tree-sitter.
+  unsigned getLineArraysRead() const { return LineArraysRead; }
 
 private:
   friend class Builder;
   llvm::BumpPtrAllocator Alloc;
   Value *Root = nullptr;
+  unsigned LineArraysRead = 0;
 };
 
-/// Limits that keep hostile input from exhausting the stack.
-struct ParseLimits {
+/// Prints \p V and everything below it, one value per line, with every
+/// kind, origin, decoded payload and source range (as byte offsets from
+/// \p Base): two documents print the same exactly when they are the same.
+void printValue(const Value &V, const char *Base, llvm::raw_ostream &OS,
+                unsigned Indent = 0);
+
+/// How to parse: limits that keep hostile input from exhausting the stack,
+/// and whether to read array bodies written one value per line without
+/// tree-sitter.
+struct ParseOptions {
   /// Maximum nesting of arrays and inline tables.
   unsigned MaxDepth = 128;
+  /// Read the bodies of arrays written one value per line (as uv writes
+  /// `wheels` and `dependencies`) with the builder's own line reader and let
+  /// tree-sitter skip them. The document is the same either way; turning
+  /// this off is for differential tests.
+  bool LineArrays = true;
 };
 
 /// A reusable parser (one per thread: tree-sitter parsers are not shared).
@@ -191,7 +212,7 @@ public:
   /// into \p Doc (which is reset first). Errors are SourceErrors located in
   /// \p Text.
   llvm::Error parse(llvm::StringRef Text, Document &Doc,
-                    const ParseLimits &Limits = ParseLimits());
+                    const ParseOptions &Opts = ParseOptions());
 
   /// Like parse(), but every allocation of the syntax tree and of a
   /// throw-away tree-sitter parser goes to \p Scratch, and the tree is never
@@ -200,7 +221,7 @@ public:
   static llvm::Error
   parseWithScratch(llvm::StringRef Text, Document &Doc,
                    llvm::BumpPtrAllocator &Scratch,
-                   const ParseLimits &Limits = ParseLimits());
+                   const ParseOptions &Opts = ParseOptions());
 
 private:
   struct Impl;
