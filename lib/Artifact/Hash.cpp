@@ -5,33 +5,46 @@
 //===----------------------------------------------------------------------===//
 
 #include "lambda-opt/Artifact/Hash.h"
+#include "lambda-opt/Artifact/ZipModule.h"
 
 #include "llvm/Support/Base64.h"
 #include "llvm/Support/FileSystem.h"
 
-#include <openssl/evp.h>
-
 using namespace llvm;
 using namespace lambdaopt;
 
-Sha256::Sha256() : Ctx(EVP_MD_CTX_new()) {
-  EVP_DigestInit_ex(static_cast<EVP_MD_CTX *>(Ctx), EVP_sha256(), nullptr);
+Sha256::Sha256() {
+  Expected<const ZipModule *> M = getZipModule();
+  if (!M) {
+    LoadError = toString(M.takeError());
+    return;
+  }
+  Module = *M;
+  Ctx = Module->NewSha256();
+  if (!Ctx)
+    LoadError = "OpenSSL cannot create a SHA-256 context";
 }
 
-Sha256::~Sha256() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX *>(Ctx)); }
+Sha256::~Sha256() {
+  if (Ctx)
+    Module->FreeSha256(Ctx);
+}
 
 void Sha256::update(StringRef Data) {
-  EVP_DigestUpdate(static_cast<EVP_MD_CTX *>(Ctx), Data.data(), Data.size());
+  if (Ctx)
+    Module->UpdateSha256(Ctx, Data.data(), Data.size());
 }
 
 void Sha256::update(ArrayRef<uint8_t> Data) {
-  EVP_DigestUpdate(static_cast<EVP_MD_CTX *>(Ctx), Data.data(), Data.size());
+  if (Ctx)
+    Module->UpdateSha256(Ctx, Data.data(), Data.size());
 }
 
-Sha256Digest Sha256::final() {
+Expected<Sha256Digest> Sha256::final() {
+  if (!Ctx)
+    return createStringError(inconvertibleErrorCode(), LoadError);
   Sha256Digest Digest{};
-  unsigned Len = 0;
-  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX *>(Ctx), Digest.data(), &Len);
+  Module->FinalSha256(Ctx, Digest.data());
   return Digest;
 }
 
@@ -63,16 +76,24 @@ std::string lambdaopt::toUrlSafeBase64(ArrayRef<uint8_t> Bytes) {
   return Out;
 }
 
-Sha256Digest lambdaopt::sha256(StringRef Data) {
+Expected<Sha256Digest> lambdaopt::sha256(StringRef Data) {
   Sha256 H;
   H.update(Data);
   return H.final();
 }
 
-std::string lambdaopt::sha256Hex(StringRef Data) { return toHex(sha256(Data)); }
+Expected<std::string> lambdaopt::sha256Hex(StringRef Data) {
+  Expected<Sha256Digest> D = sha256(Data);
+  if (!D)
+    return D.takeError();
+  return toHex(*D);
+}
 
-std::string lambdaopt::recordHash(StringRef Data) {
-  return "sha256=" + toUrlSafeBase64(sha256(Data));
+Expected<std::string> lambdaopt::recordHash(StringRef Data) {
+  Expected<Sha256Digest> D = sha256(Data);
+  if (!D)
+    return D.takeError();
+  return "sha256=" + toUrlSafeBase64(*D);
 }
 
 Expected<Sha256Digest> lambdaopt::sha256FileDigest(StringRef Path) {

@@ -401,7 +401,10 @@ Error Planner::planWheel(unsigned WheelIndex) {
     }
     auto Ch = Changed.find(Row[0]);
     if (Ch != Changed.end()) {
-      Row[1] = recordHash(Ch->second);
+      Expected<std::string> Hash = recordHash(Ch->second);
+      if (!Hash)
+        return Hash.takeError();
+      Row[1] = std::move(*Hash);
       Row[2] = std::to_string(Ch->second.size());
     }
     Rows.push_back(std::move(Row));

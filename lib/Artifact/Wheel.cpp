@@ -6,6 +6,7 @@
 
 #include "lambda-opt/Artifact/Wheel.h"
 #include "lambda-opt/Artifact/Hash.h"
+#include "lambda-opt/Artifact/ZipModule.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/ScopeExit.h"
@@ -15,8 +16,6 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
-
-#include <zip.h>
 
 using namespace llvm;
 using namespace lambdaopt;
@@ -100,8 +99,14 @@ bool hasParentComponent(StringRef Name) {
 } // namespace
 
 WheelArchive::~WheelArchive() {
-  if (Zip)
-    zip_discard(Zip);
+  if (!Zip)
+    return;
+  // The module is loaded: it opened Zip.
+  Expected<const ZipModule *> M = getZipModule();
+  if (M)
+    (*M)->CloseWheel(Zip);
+  else
+    consumeError(M.takeError());
 }
 
 Error WheelArchive::entryError(StringRef Entry, const Twine &Msg) const {
@@ -127,48 +132,30 @@ WheelArchive::open(StringRef Path, const WheelLimits &Limits,
   // Verify the bytes before trusting any of their structure.
   ExpectedSha256Hex.consume_front("sha256:");
   if (!ExpectedSha256Hex.empty()) {
-    std::string Actual = sha256Hex(W->Buffer->getBuffer());
-    if (!ExpectedSha256Hex.equals_insensitive(Actual))
+    Expected<std::string> Actual = sha256Hex(W->Buffer->getBuffer());
+    if (!Actual)
+      return Actual.takeError();
+    if (!ExpectedSha256Hex.equals_insensitive(*Actual))
       return createStringError(
           inconvertibleErrorCode(),
           "sha256 mismatch for package '%s' in wheel '%s': expected %s, got "
           "%s",
           Package.str().c_str(), W->Path.c_str(),
-          ExpectedSha256Hex.lower().c_str(), Actual.c_str());
+          ExpectedSha256Hex.lower().c_str(), Actual->c_str());
   }
   if (Error E = W->parseCentralDirectory(Limits))
     return E;
   if (Error E = W->findDistInfo())
     return E;
 
-  zip_error_t ZE;
-  zip_error_init(&ZE);
-  StringRef Bytes = W->Buffer->getBuffer();
-  zip_source_t *Src =
-      zip_source_buffer_create(Bytes.data(), Bytes.size(), 0, &ZE);
-  if (Src)
-    W->Zip = zip_open_from_source(Src, ZIP_RDONLY, &ZE);
-  if (!W->Zip) {
-    std::string Msg = zip_error_strerror(&ZE);
-    zip_error_fini(&ZE);
-    if (Src)
-      zip_source_free(Src);
-    return createStringError(inconvertibleErrorCode(),
-                             "wheel '%s': cannot open: %s", W->Path.c_str(),
-                             Msg.c_str());
-  }
-  zip_error_fini(&ZE);
-  zip_int64_t Count = zip_get_num_entries(W->Zip, 0);
-  if (Count < 0 || uint64_t(Count) != W->Entries.size())
-    return createStringError(
-        inconvertibleErrorCode(),
-        "wheel '%s': libzip sees %lld entries, central directory has %zu",
-        W->Path.c_str(), (long long)Count, W->Entries.size());
-  for (const WheelEntry &E : W->Entries) {
-    const char *Name = zip_get_name(W->Zip, E.Index, ZIP_FL_ENC_RAW);
-    if (!Name || E.Name != Name)
-      return W->entryError(E.Name, "is at a different index in libzip");
-  }
+  Expected<const ZipModule *> Module = getZipModule();
+  if (!Module)
+    return Module.takeError();
+  Expected<::zip *> Zip =
+      (*Module)->OpenWheel(W->Path, W->Buffer->getBuffer(), W->Entries);
+  if (!Zip)
+    return Zip.takeError();
+  W->Zip = *Zip;
 
   if (const WheelEntry *M = W->findEntry(W->DistInfoDir + "/METADATA")) {
     Expected<std::string> Text = W->readEntry(*M);
@@ -419,30 +406,8 @@ Error WheelArchive::findDistInfo() {
 }
 
 Expected<std::string> WheelArchive::readEntry(const WheelEntry &E) const {
-  zip_file_t *F = zip_fopen_index(Zip, E.Index, 0);
-  if (!F)
-    return entryError(E.Name, "cannot be opened: " + Twine(zip_strerror(Zip)));
-  std::string Data(E.Size, '\0');
-  uint64_t Done = 0;
-  while (Done < E.Size) {
-    zip_int64_t N = zip_fread(F, &Data[Done], E.Size - Done);
-    if (N <= 0) {
-      std::string Msg = N < 0 ? zip_file_strerror(F) : "unexpected end";
-      zip_fclose(F);
-      return entryError(E.Name, formatv("cannot be read after {0} of {1} "
-                                        "bytes: {2}",
-                                        Done, E.Size, Msg));
-    }
-    Done += N;
-  }
-  // Reading one more byte lets libzip reach the end and verify the CRC.
-  char Extra;
-  zip_int64_t N = zip_fread(F, &Extra, 1);
-  std::string Msg = N < 0 ? zip_file_strerror(F) : "";
-  zip_fclose(F);
-  if (N != 0)
-    return entryError(E.Name, N > 0 ? Twine("is longer than its recorded "
-                                            "size")
-                                    : Twine("fails to read: ") + Msg);
-  return Data;
+  Expected<const ZipModule *> M = getZipModule();
+  if (!M)
+    return M.takeError();
+  return (*M)->ReadWheelEntry(Zip, Path, E);
 }

@@ -6,6 +6,7 @@
 
 #include "lambda-opt/Emit/EmitPasses.h"
 #include "lambda-opt/Analysis/InstallSet.h"
+#include "lambda-opt/Artifact/ZipModule.h"
 #include "lambda-opt/Artifact/ZipWriter.h"
 #include "lambda-opt/Diagnostics/DiagnosticEngine.h"
 #include "lambda-opt/Fetch/Fetch.h"
@@ -345,7 +346,10 @@ Expected<PreservedAnalyses> EmitArchivePass<K>::run(Project &P,
   }
   ZipOptions ZO;
   ZO.SourceDateEpoch = Opts.SourceDateEpoch.value_or(-1);
-  Expected<ZipResult> Result = writeZip(Plan, Opts.OutputPath, ZO);
+  Expected<const ZipModule *> Zip = getZipModule();
+  if (!Zip)
+    return Zip.takeError();
+  Expected<ZipResult> Result = (*Zip)->WriteZip(Plan, Opts.OutputPath, ZO);
   if (K == LayoutKind::Layer)
     Plan.Files = std::move(Unprefixed);
   if (!Result)

@@ -6,6 +6,7 @@
 
 #include "lambda-opt/Fetch/Fetch.h"
 #include "Downloader.h"
+#include "lambda-opt/Artifact/Hash.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
@@ -18,7 +19,6 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <curl/curl.h>
-#include <openssl/evp.h>
 
 #include <map>
 
@@ -271,14 +271,7 @@ Expected<std::string> lambdaopt::computeFileSha256(StringRef Path) {
     return createStringError(Buf.getError(), "cannot read '%s': %s",
                              Path.str().c_str(),
                              Buf.getError().message().c_str());
-  unsigned char Digest[EVP_MAX_MD_SIZE];
-  unsigned DigestLen = 0;
-  if (!EVP_Digest((*Buf)->getBufferStart(), (*Buf)->getBufferSize(), Digest,
-                  &DigestLen, EVP_sha256(), nullptr))
-    return createStringError(inconvertibleErrorCode(),
-                             "sha256 computation failed for '%s'",
-                             Path.str().c_str());
-  return toHex(ArrayRef<uint8_t>(Digest, DigestLen), /*LowerCase=*/true);
+  return sha256Hex((*Buf)->getBuffer());
 }
 
 Expected<std::vector<FetchedWheel>>

@@ -27,7 +27,11 @@ namespace lambdaopt {
 /// A raw SHA-256 digest.
 using Sha256Digest = std::array<uint8_t, 32>;
 
-/// Incremental SHA-256 hasher.
+struct ZipModule;
+
+/// Incremental SHA-256 hasher. OpenSSL lives in libLambdaOptZip.so (see
+/// ZipModule.h), loaded by the first hasher; when that fails, updates do
+/// nothing and final() returns the error.
 class Sha256 {
 public:
   Sha256();
@@ -40,10 +44,12 @@ public:
   void update(llvm::ArrayRef<uint8_t> Data);
 
   /// Returns the digest. The hasher must not be updated afterwards.
-  Sha256Digest final();
+  llvm::Expected<Sha256Digest> final();
 
 private:
-  void *Ctx; ///< An EVP_MD_CTX.
+  const ZipModule *Module = nullptr;
+  void *Ctx = nullptr; ///< An EVP_MD_CTX.
+  std::string LoadError;
 };
 
 /// Lowercase hex of \p Bytes.
@@ -54,11 +60,11 @@ std::string toBase64(llvm::ArrayRef<uint8_t> Bytes);
 std::string toUrlSafeBase64(llvm::ArrayRef<uint8_t> Bytes);
 
 /// Digest of an in-memory buffer.
-Sha256Digest sha256(llvm::StringRef Data);
+llvm::Expected<Sha256Digest> sha256(llvm::StringRef Data);
 /// Hex digest of an in-memory buffer.
-std::string sha256Hex(llvm::StringRef Data);
+llvm::Expected<std::string> sha256Hex(llvm::StringRef Data);
 /// Wheel RECORD hash field ("sha256=<urlsafe-b64>") of a buffer.
-std::string recordHash(llvm::StringRef Data);
+llvm::Expected<std::string> recordHash(llvm::StringRef Data);
 
 /// Digest of the file at \p Path, read in streaming fashion.
 llvm::Expected<Sha256Digest> sha256FileDigest(llvm::StringRef Path);

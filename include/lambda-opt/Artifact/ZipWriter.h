@@ -51,7 +51,8 @@ struct ZipResult {
   uint64_t CompressedSize = 0;
 };
 
-/// Writes \p Plan to \p OutPath (replacing it atomically).
+/// Writes \p Plan to \p OutPath (replacing it atomically). Defined in
+/// libLambdaOptZip.so: the core calls it as getZipModule()->WriteZip.
 llvm::Expected<ZipResult> writeZip(const InstallPlan &Plan,
                                    llvm::StringRef OutPath,
                                    const ZipOptions &Options = ZipOptions());

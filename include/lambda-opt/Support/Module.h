@@ -4,12 +4,14 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Downloading (libcurl) and writing container layers (libarchive) pull in
-// some forty shared libraries between them. Mapping and relocating those at
-// every start would triple the time of a plain lint, which is meant to run
-// from pre-commit hooks in milliseconds. Those parts are therefore built as
-// separate shared libraries (libLambdaOptNet.so, libLambdaOptOCI.so) beside
-// libLambdaOptCore.so and loaded the first time they are needed.
+// Downloading (libcurl), writing container layers (libarchive) and reading
+// or writing zips and hashes (libzip, libcrypto) pull in some forty shared
+// libraries between them. Mapping and relocating those at every start would
+// more than triple the time of a plain lint, which is meant to run from
+// pre-commit hooks in milliseconds. Those parts are therefore built as
+// separate shared libraries (libLambdaOptNet.so, libLambdaOptOCI.so,
+// libLambdaOptZip.so) beside libLambdaOptCore.so and loaded the first time
+// they are needed.
 //
 // Each module exports one `extern "C"` function returning a table of entry
 // points; callers look it up by name with getModuleSymbol.
