@@ -99,14 +99,8 @@ bool hasParentComponent(StringRef Name) {
 } // namespace
 
 WheelArchive::~WheelArchive() {
-  if (!Zip)
-    return;
-  // The module is loaded: it opened Zip.
-  Expected<const ZipModule *> M = getZipModule();
-  if (M)
-    (*M)->CloseWheel(Zip);
-  else
-    consumeError(M.takeError());
+  if (Zip)
+    Module->CloseWheel(Zip);
 }
 
 Error WheelArchive::entryError(StringRef Entry, const Twine &Msg) const {
@@ -156,6 +150,7 @@ WheelArchive::open(StringRef Path, const WheelLimits &Limits,
   if (!Zip)
     return Zip.takeError();
   W->Zip = *Zip;
+  W->Module = *Module;
 
   if (const WheelEntry *M = W->findEntry(W->DistInfoDir + "/METADATA")) {
     Expected<std::string> Text = W->readEntry(*M);
@@ -406,8 +401,5 @@ Error WheelArchive::findDistInfo() {
 }
 
 Expected<std::string> WheelArchive::readEntry(const WheelEntry &E) const {
-  Expected<const ZipModule *> M = getZipModule();
-  if (!M)
-    return M.takeError();
-  return (*M)->ReadWheelEntry(Zip, Path, E);
+  return Module->ReadWheelEntry(Zip, Path, E);
 }

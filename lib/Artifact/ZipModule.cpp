@@ -69,7 +69,7 @@ static Expected<zip_t *> openWheel(StringRef Path, StringRef Bytes,
   zip_error_fini(&ZE);
   auto Fail = [&](Error E) -> Expected<zip_t *> {
     zip_discard(Zip);
-    return std::move(E);
+    return E;
   };
   zip_int64_t Count = zip_get_num_entries(Zip, 0);
   if (Count < 0 || uint64_t(Count) != Entries.size())

@@ -330,6 +330,9 @@ Expected<PreservedAnalyses> EmitArchivePass<K>::run(Project &P,
   if (!PlanOrErr)
     return PlanOrErr.takeError();
   InstallPlan &Plan = **PlanOrErr;
+  Expected<const ZipModule *> Zip = getZipModule();
+  if (!Zip)
+    return Zip.takeError();
 
   // A layer puts the tree where the runtime's site directory is.
   std::vector<PlannedFile> Unprefixed;
@@ -346,9 +349,6 @@ Expected<PreservedAnalyses> EmitArchivePass<K>::run(Project &P,
   }
   ZipOptions ZO;
   ZO.SourceDateEpoch = Opts.SourceDateEpoch.value_or(-1);
-  Expected<const ZipModule *> Zip = getZipModule();
-  if (!Zip)
-    return Zip.takeError();
   Expected<ZipResult> Result = (*Zip)->WriteZip(Plan, Opts.OutputPath, ZO);
   if (K == LayoutKind::Layer)
     Plan.Files = std::move(Unprefixed);

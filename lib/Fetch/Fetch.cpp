@@ -271,7 +271,12 @@ Expected<std::string> lambdaopt::computeFileSha256(StringRef Path) {
     return createStringError(Buf.getError(), "cannot read '%s': %s",
                              Path.str().c_str(),
                              Buf.getError().message().c_str());
-  return sha256Hex((*Buf)->getBuffer());
+  Expected<std::string> Hex = sha256Hex((*Buf)->getBuffer());
+  if (!Hex)
+    return createStringError(inconvertibleErrorCode(), "cannot hash '%s': %s",
+                             Path.str().c_str(),
+                             toString(Hex.takeError()).c_str());
+  return Hex;
 }
 
 Expected<std::vector<FetchedWheel>>

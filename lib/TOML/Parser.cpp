@@ -5,9 +5,12 @@
 //===----------------------------------------------------------------------===//
 //
 // tree-sitter gives a concrete syntax tree that tolerates errors. This file
-// walks it once with a cursor (node children are never indexed, which would
-// be quadratic), builds the document model, and reports the first syntax or
-// semantic error with its exact position.
+// walks it with a cursor (node children are never indexed, which would be
+// quadratic), builds the document model, and reports the first syntax or
+// semantic error with its exact position. Array bodies written one value per
+// line are read by a line reader instead (see "Arrays written one value per
+// line"); when that result cannot be trusted the text is parsed again by
+// tree-sitter alone.
 //
 //===----------------------------------------------------------------------===//
 
@@ -1287,7 +1290,8 @@ bool Builder::decodeEscapes(StringRef Raw, bool Multiline,
 // bodies, so tree-sitter sees `wheels = []`, and the builder hands each
 // array the elements read for it.
 //
-// A body with any line outside the subset is left whole to tree-sitter. The
+// A body with any line outside the subset is left to tree-sitter (a nested
+// body inside it, on lines of its own, may still be read). The
 // result is used only when tree-sitter found no error and placed an array
 // exactly on the brackets of every body read (which proves that each `[` is
 // a value and not, say, text inside a multi-line string); otherwise the text
@@ -1589,6 +1593,7 @@ Parser::~Parser() { delete P; }
 static Error parseWith(TSParser *TS, const Symbols &Syms, StringRef Text,
                        Document &Doc, const ParseOptions &Opts,
                        bool FreeTrees) {
+  Doc.reset();
   if (Text.size() >= UINT32_MAX)
     return makeSourceError(SMLoc::getFromPointer(Text.data()),
                            "input is larger than 4 GiB");

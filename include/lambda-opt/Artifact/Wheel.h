@@ -29,6 +29,8 @@ struct zip;
 
 namespace lambdaopt {
 
+struct ZipModule;
+
 /// Bounds applied while reading a wheel.
 struct WheelLimits {
   /// Largest uncompressed size of one entry.
@@ -114,6 +116,8 @@ private:
   std::vector<WheelEntry> Entries;
   std::vector<uint16_t> Flags;
   ::zip *Zip = nullptr;
+  /// The libLambdaOptZip.so table that opened Zip (see ZipModule.h).
+  const ZipModule *Module = nullptr;
 };
 
 } // namespace lambdaopt

@@ -38,8 +38,7 @@ struct LoadOptions {
   /// Whether to read pyproject.toml beside uv.lock.
   bool ReadPyProject = true;
   /// Whether the TOML parser may read array bodies written one value per line
-  /// itself
-  /// (toml::ParseOptions::LineArrays).
+  /// itself (toml::ParseOptions::LineArrays).
   bool LineArrays = true;
 };
 
