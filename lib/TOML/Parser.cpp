@@ -234,6 +234,9 @@ std::string describeByte(unsigned char C) {
   return OS.str();
 }
 
+/// A character of a TOML bare key.
+static bool isBareKeyChar(char C) { return isAlnum(C) || C == '_' || C == '-'; }
+
 class SyntaxScanner {
 public:
   SyntaxScanner(StringRef Text, unsigned MaxDepth)
@@ -283,9 +286,6 @@ private:
     return "'" + Text.slice(Pos, End).str() + "'";
   }
 
-  static bool isBareKeyChar(char C) {
-    return isAlnum(C) || C == '_' || C == '-';
-  }
   static bool isControl(unsigned char C) {
     return (C < 0x20 && C != '\t') || C == 0x7f;
   }
@@ -1401,7 +1401,7 @@ Value *Builder::readLineTable(const char *&P, const char *E, unsigned Level,
     const char *Key = P;
     if (P == E || !isAlpha(*P))
       return nullptr;
-    while (P != E && (isAlnum(*P) || *P == '_' || *P == '-'))
+    while (P != E && isBareKeyChar(*P))
       ++P;
     StringRef Name(Key, P - Key);
     // Keys that read as values elsewhere are left to tree-sitter.
