@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Downloader.h"
+#include "lambda-opt/Artifact/Hash.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
@@ -24,7 +25,6 @@
 #include "llvm/Support/Threading.h"
 
 #include <curl/curl.h>
-#include <openssl/evp.h>
 
 #include <chrono>
 #include <memory>
@@ -47,12 +47,10 @@ void initCurl() {
 struct CurlDeleter {
   void operator()(CURL *H) const { curl_easy_cleanup(H); }
   void operator()(CURLU *U) const { curl_url_cleanup(U); }
-  void operator()(EVP_MD_CTX *C) const { EVP_MD_CTX_free(C); }
   void operator()(char *S) const { curl_free(S); }
 };
 using CurlPtr = std::unique_ptr<CURL, CurlDeleter>;
 using CurlURLPtr = std::unique_ptr<CURLU, CurlDeleter>;
-using DigestPtr = std::unique_ptr<EVP_MD_CTX, CurlDeleter>;
 using CurlString = std::unique_ptr<char, CurlDeleter>;
 
 /// The parts of a URL the downloader cares about.
@@ -117,11 +115,10 @@ struct DownloadContext {
 /// State the write callback updates.
 struct TransferState {
   raw_fd_ostream *Out = nullptr;
-  EVP_MD_CTX *Digest = nullptr;
+  Sha256 *Digest = nullptr;
   uint64_t Bytes = 0;
   std::optional<uint64_t> Limit;
   bool TooLarge = false;
-  bool DigestFailed = false;
   Console *Con = nullptr;
 };
 
@@ -132,10 +129,7 @@ size_t writeBody(char *Ptr, size_t Size, size_t N, void *User) {
     S->TooLarge = true;
     return 0;
   }
-  if (EVP_DigestUpdate(S->Digest, Ptr, Len) != 1) {
-    S->DigestFailed = true;
-    return 0;
-  }
+  S->Digest->update(StringRef(Ptr, Len));
   S->Out->write(Ptr, Len);
   if (S->Out->has_error())
     return 0;
@@ -193,16 +187,14 @@ AttemptResult attemptDownload(const DownloadJob &Job, const URLInfo &Info,
   TempPath = std::string(Temp);
   raw_fd_ostream Out(FD, /*shouldClose=*/true);
 
-  DigestPtr Digest(EVP_MD_CTX_new());
-  if (!Digest || EVP_DigestInit_ex(Digest.get(), EVP_sha256(), nullptr) != 1)
-    return fail(false, "cannot initialise sha256");
+  Sha256 Digest;
 
   CurlPtr H(curl_easy_init());
   if (!H)
     return fail(false, "cannot create a curl handle");
   TransferState State;
   State.Out = &Out;
-  State.Digest = Digest.get();
+  State.Digest = &Digest;
   State.Limit = Job.Size;
   State.Con = &Ctx.Con;
   char ErrBuf[CURL_ERROR_SIZE] = {0};
@@ -253,8 +245,6 @@ AttemptResult attemptDownload(const DownloadJob &Job, const URLInfo &Info,
     return fail(false, "size mismatch for " + Where + ": expected " +
                            std::to_string(*Job.Size) +
                            " bytes, but the server sent more");
-  if (State.DigestFailed)
-    return fail(false, "sha256 computation failed for " + Where);
   if (WriteFailed)
     return fail(false, "cannot write '" + TempPath + "'");
   if (RC == CURLE_HTTP_RETURNED_ERROR) {
@@ -288,12 +278,11 @@ AttemptResult attemptDownload(const DownloadJob &Job, const URLInfo &Info,
                            std::to_string(*Job.Size) + " bytes, got " +
                            std::to_string(State.Bytes));
 
-  unsigned char Raw[EVP_MAX_MD_SIZE];
-  unsigned RawLen = 0;
-  if (EVP_DigestFinal_ex(Digest.get(), Raw, &RawLen) != 1)
-    return fail(false, "sha256 computation failed for " + Where);
-  std::string Actual =
-      toHex(ArrayRef<uint8_t>(Raw, RawLen), /*LowerCase=*/true);
+  Expected<Sha256Digest> Raw = Digest.final();
+  if (!Raw)
+    return fail(false, "sha256 computation failed for " + Where + ": " +
+                           toString(Raw.takeError()));
+  std::string Actual = lambdaopt::toHex(*Raw);
   if (Actual != Job.Sha256Hex)
     return fail(false, "sha256 mismatch for " + Where + ": expected " +
                            Job.Sha256Hex + ", got " + Actual);

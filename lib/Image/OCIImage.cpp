@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lambda-opt/Image/OCIImage.h"
+#include "lambda-opt/Artifact/Hash.h"
 #include "lambda-opt/Support/Files.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -27,7 +28,6 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <openssl/evp.h>
 #include <simdjson.h>
 
 #include <ctime>
@@ -60,38 +60,16 @@ Error makeError(const Twine &Msg) {
   return createStringError(inconvertibleErrorCode(), Msg);
 }
 
-/// Incremental SHA-256 through OpenSSL EVP.
-class Sha256 {
-  EVP_MD_CTX *Ctx;
+/// "sha256:<hex>" of \p Digest, as OCI names blobs.
+std::string formatDigest(const Sha256Digest &Digest) {
+  return "sha256:" + lambdaopt::toHex(Digest);
+}
 
-public:
-  Sha256() : Ctx(EVP_MD_CTX_new()) {
-    if (Ctx)
-      EVP_DigestInit_ex(Ctx, EVP_sha256(), nullptr);
-  }
-  ~Sha256() { EVP_MD_CTX_free(Ctx); }
-  Sha256(const Sha256 &) = delete;
-  Sha256 &operator=(const Sha256 &) = delete;
-
-  void update(const void *Data, size_t Size) {
-    if (Ctx)
-      EVP_DigestUpdate(Ctx, Data, Size);
-  }
-
-  /// Returns "sha256:<hex>".
-  std::string digest() {
-    unsigned char Md[EVP_MAX_MD_SIZE];
-    unsigned Len = 0;
-    if (!Ctx || EVP_DigestFinal_ex(Ctx, Md, &Len) != 1)
-      return "sha256:";
-    return "sha256:" + toHex(ArrayRef<uint8_t>(Md, Len), /*LowerCase=*/true);
-  }
-};
-
-std::string sha256Digest(StringRef Data) {
-  Sha256 H;
-  H.update(Data.data(), Data.size());
-  return H.digest();
+Expected<std::string> sha256Digest(StringRef Data) {
+  Expected<Sha256Digest> D = sha256(Data);
+  if (!D)
+    return D.takeError();
+  return formatDigest(*D);
 }
 
 std::string printJSON(json::Value V) {
@@ -309,7 +287,7 @@ la_ssize_t tarSinkWrite(struct archive *, void *Data, const void *Buf,
   if (Sink->Out)
     Sink->Out->append(static_cast<const char *>(Buf), Len);
   if (Sink->Hash)
-    Sink->Hash->update(Buf, Len);
+    Sink->Hash->update(StringRef(static_cast<const char *>(Buf), Len));
   return static_cast<la_ssize_t>(Len);
 }
 
@@ -392,12 +370,18 @@ Expected<BuiltLayer> buildLayer(const ImageLayerSpec &Layer, int64_t MTime) {
   PlainSink.Hash = &Plain;
   if (Error E = writeTar(*Entries, MTime, /*Gzip=*/false, PlainSink))
     return E;
-  Result.DiffID = Plain.digest();
+  Expected<Sha256Digest> DiffID = Plain.final();
+  if (!DiffID)
+    return DiffID.takeError();
+  Result.DiffID = formatDigest(*DiffID);
   TarSink GzipSink;
   GzipSink.Out = &Result.Blob;
   if (Error E = writeTar(*Entries, MTime, /*Gzip=*/true, GzipSink))
     return E;
-  Result.Digest = sha256Digest(Result.Blob);
+  Expected<std::string> Digest = sha256Digest(Result.Blob);
+  if (!Digest)
+    return Digest.takeError();
+  Result.Digest = std::move(*Digest);
   return Result;
 }
 
@@ -533,10 +517,12 @@ readVerifiedBlob(StringRef Layout, const Descriptor &D, const Twine &What) {
   if (static_cast<int64_t>(Data.size()) != D.Size)
     return makeError("blob '" + *Path + "' has " + Twine(Data.size()) +
                      " bytes but " + What + " says " + Twine(D.Size));
-  std::string Actual = sha256Digest(Data);
-  if (Actual != D.Digest)
+  Expected<std::string> Actual = sha256Digest(Data);
+  if (!Actual)
+    return Actual.takeError();
+  if (*Actual != D.Digest)
     return makeError("blob '" + *Path + "' is corrupt: its digest is " +
-                     Actual + " but " + What + " expects " + D.Digest);
+                     *Actual + " but " + What + " expects " + D.Digest);
   return std::move(*Buf);
 }
 
@@ -840,13 +826,15 @@ Expected<ImageResult> writeOCIImage(StringRef OutDir,
     return makeError("cannot create '" + BlobDir + "': " + EC.message());
 
   auto PutBlob = [&](StringRef Data) -> Expected<std::string> {
-    std::string Digest = sha256Digest(Data);
-    Expected<std::string> Path = blobPath(Staging.path(), Digest, "blob");
+    Expected<std::string> Digest = sha256Digest(Data);
+    if (!Digest)
+      return Digest.takeError();
+    Expected<std::string> Path = blobPath(Staging.path(), *Digest, "blob");
     if (!Path)
       return Path.takeError();
     if (Error E = writeFile(*Path, Data))
       return E;
-    return Digest;
+    return *Digest;
   };
 
   ImageResult Result;
