@@ -75,6 +75,8 @@ function(add_lambda_opt_unittest name)
   endforeach()
   target_link_libraries(${name} PRIVATE ${ARG_LINK} GTest::gtest_main LLVM
     Threads::Threads)
+  # Shared fixtures: unittests/Common.
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/unittests)
   # Modules linked into a test are found in the process (Support/Module.h).
   set_target_properties(${name} PROPERTIES ENABLE_EXPORTS ON)
   add_test(NAME unit/${name} COMMAND ${name} --gtest_brief=1)

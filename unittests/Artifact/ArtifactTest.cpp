@@ -9,6 +9,8 @@
 #include "lambda-opt/Artifact/Wheel.h"
 #include "lambda-opt/Artifact/ZipWriter.h"
 
+#include "Common/FixtureTest.h"
+
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -28,50 +30,10 @@ using namespace lambdaopt;
 
 namespace {
 
-/// A scratch directory removed at the end of the test.
-class ArtifactTest : public ::testing::Test {
+/// A scratch directory removed at the end of the test, and fixture wheels.
+class ArtifactTest : public FixtureTest {
 protected:
-  void SetUp() override {
-    ASSERT_FALSE(sys::fs::createUniqueDirectory("lambda-opt-artifact", Dir));
-    ErrorOr<std::string> Py = sys::findProgramByName("python3");
-    ASSERT_TRUE(bool(Py));
-    Python = *Py;
-  }
-  void TearDown() override { sys::fs::remove_directories(Dir); }
-
-  std::string path(StringRef Rel) const {
-    SmallString<256> P(Dir);
-    sys::path::append(P, Rel);
-    return std::string(P);
-  }
-
-  /// Runs python3 with \p Args; returns stdout, fails the test on exit != 0.
-  std::string runPython(ArrayRef<std::string> Args, int *Status = nullptr) {
-    std::string Out = path("stdout.txt"), Err = path("stderr.txt");
-    sys::fs::remove(Out);
-    sys::fs::remove(Err);
-    std::vector<StringRef> Argv = {Python};
-    for (const std::string &A : Args)
-      Argv.push_back(A);
-    Optional<StringRef> Redirects[] = {None, StringRef(Out), StringRef(Err)};
-    int RC = sys::ExecuteAndWait(Python, Argv, None, Redirects);
-    auto OutBuf = MemoryBuffer::getFile(Out);
-    auto ErrBuf = MemoryBuffer::getFile(Err);
-    std::string Text = OutBuf ? (*OutBuf)->getBuffer().str() : "";
-    if (Status)
-      *Status = RC;
-    else
-      EXPECT_EQ(RC, 0) << (ErrBuf ? (*ErrBuf)->getBuffer().str() : "");
-    return Text;
-  }
-
-  /// Builds a wheel with the fixture tool and returns its path.
-  std::string makeWheel(std::vector<std::string> Args) {
-    Args.insert(Args.begin(), {LAMBDA_OPT_FIXTURE_TOOL, "wheel"});
-    Args.push_back("--out");
-    Args.push_back(path("wheels"));
-    return StringRef(runPython(Args)).trim().str();
-  }
+  ArtifactTest() : FixtureTest("lambda-opt-artifact") {}
 
   std::string readFile(StringRef P) {
     auto Buf = MemoryBuffer::getFile(P, false, false);
@@ -86,9 +48,6 @@ protected:
     ASSERT_FALSE(EC);
     OS << Data;
   }
-
-  SmallString<256> Dir;
-  std::string Python;
 };
 
 TEST_F(ArtifactTest, Sha256Encodings) {

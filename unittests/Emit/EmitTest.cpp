@@ -7,6 +7,8 @@
 #include "lambda-opt/Artifact/Layout.h"
 #include "lambda-opt/Emit/EmitPasses.h"
 
+#include "Common/FixtureTest.h"
+
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/FileSystem.h"
@@ -168,40 +170,9 @@ TEST(StripPlanTest, RuntimeProvidedWithoutWheelsKeepsEverything) {
 //===----------------------------------------------------------------------===//
 
 /// A scratch directory with wheels made by the fixture tool.
-class StripWheelsTest : public ::testing::Test {
+class StripWheelsTest : public FixtureTest {
 protected:
-  void SetUp() override {
-    ASSERT_FALSE(sys::fs::createUniqueDirectory("lambda-opt-emit", Dir));
-    ErrorOr<std::string> Py = sys::findProgramByName("python3");
-    ASSERT_TRUE(bool(Py));
-    Python = *Py;
-  }
-  void TearDown() override { sys::fs::remove_directories(Dir); }
-
-  std::string path(StringRef Rel) const {
-    SmallString<256> P(Dir);
-    sys::path::append(P, Rel);
-    return std::string(P);
-  }
-
-  /// Builds a wheel with the fixture tool and returns its path.
-  std::string makeWheel(std::vector<std::string> Args) {
-    std::string Out = path("stdout.txt");
-    std::vector<StringRef> Argv = {Python, LAMBDA_OPT_FIXTURE_TOOL, "wheel"};
-    for (const std::string &A : Args)
-      Argv.push_back(A);
-    std::string Wheels = path("wheels");
-    Argv.push_back("--out");
-    Argv.push_back(Wheels);
-    Optional<StringRef> Redirects[] = {None, StringRef(Out), None};
-    int RC = sys::ExecuteAndWait(Python, Argv, None, Redirects);
-    EXPECT_EQ(RC, 0);
-    ErrorOr<std::unique_ptr<MemoryBuffer>> Buf = MemoryBuffer::getFile(Out);
-    return Buf ? (*Buf)->getBuffer().trim().str() : "";
-  }
-
-  SmallString<128> Dir;
-  std::string Python;
+  StripWheelsTest() : FixtureTest("lambda-opt-emit") {}
 };
 
 TEST_F(StripWheelsTest, RuntimeProvidedDropsWholeDistributions) {
