@@ -344,6 +344,13 @@ Error WheelArchive::checkLocalHeaders(StringRef FD) {
     if (!Rest)
       return entryError(E.Name, "has a truncated local header: " +
                                     toString(Rest.takeError()));
+    Entries[I].DataOffset = E.LocalHeaderOffset + 30 + NameLen + ExtraLen;
+    // readAt checked that the header fits, so DataOffset <= FD.size().
+    if (E.CompressedSize > FD.size() - Entries[I].DataOffset)
+      return entryError(E.Name,
+                        formatv("has {0} bytes of data at offset {1}, "
+                                "past the end of the file",
+                                E.CompressedSize, Entries[I].DataOffset));
     StringRef LocalName = StringRef(*Rest).take_front(NameLen);
     if (LocalName != E.Name)
       return entryError(E.Name,

@@ -7,11 +7,13 @@
 #include "lambda-opt/Artifact/ZipWriter.h"
 #include "lambda-opt/Artifact/Hash.h"
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ThreadPool.h"
 
@@ -19,7 +21,7 @@
 #include <cstring>
 #include <ctime>
 #include <set>
-#include <zip.h>
+#include <zlib.h>
 
 using namespace llvm;
 using namespace lambdaopt;
@@ -42,155 +44,120 @@ std::pair<uint16_t, uint16_t> toDosTime(int64_t Epoch) {
   return {Time, Date};
 }
 
-/// The libzip output: a write-only source over the temporary file.
+/// The archive's bytes on their way to the temporary file.
 ///
-/// libzip writes an entry's local header, then its data, then seeks back to
-/// write the header again. A window holding the most recent bytes absorbs
-/// those rewrites in memory, so the file sees a few large sequential writes
-/// instead of thousands of small writes and seeks. Bytes leave the window
-/// only once no rewrite can reach them, so they are hashed as they are
-/// written: the output is never read back. A rewrite that does reach bytes
-/// already written (an entry larger than the window) is compared with what
-/// is on disk; should it differ, the digest is recomputed from the file.
-class FileSink {
+/// Headers and deflated application files collect in a buffer that leaves in
+/// large writes; entries copied from a wheel go to the file straight from the
+/// wheel's mapping, without a copy. Every piece is hashed in order on a
+/// second thread while the next is written, so the output's SHA-256 (Lambda's
+/// CodeSha256) costs no time on the writing thread and the file is never read
+/// back.
+class OutputStream {
 public:
-  FileSink(raw_fd_ostream &OS, int FD) : OS(OS), FD(FD) {
-    zip_error_init(&Err);
-    Window.reserve(2 * Keep + (1 << 16));
-  }
-  ~FileSink() { zip_error_fini(&Err); }
+  explicit OutputStream(raw_fd_ostream &OS) : OS(OS) { Buf.reserve(Chunk); }
 
-  static zip_int64_t callback(void *State, void *Data, zip_uint64_t Len,
-                              zip_source_cmd_t Cmd) {
-    return static_cast<FileSink *>(State)->handle(Data, Len, Cmd);
+  /// Appends bytes that may be reused once this returns.
+  void append(StringRef Bytes) {
+    Buf.append(Bytes.data(), Bytes.size());
+    Offset += Bytes.size();
+    if (Buf.size() >= Chunk)
+      flush();
   }
-
-  /// The digest of everything written; call after zip_close succeeded.
-  Expected<Sha256Digest> finish(StringRef Path) {
+  /// Appends bytes that stay valid until finish() returns (a wheel mapping).
+  void appendStable(StringRef Bytes) {
+    if (Bytes.size() < Chunk / 16) {
+      append(Bytes);
+      return;
+    }
+    flush();
+    HashThread.async([this, Bytes] { Hasher.update(Bytes); });
+    OS.write(Bytes.data(), Bytes.size());
+    Offset += Bytes.size();
+  }
+  /// Offset of the next byte.
+  uint64_t tell() const { return Offset; }
+  /// Writes what is buffered and returns the digest of everything.
+  Expected<Sha256Digest> finish() {
+    flush();
     HashThread.wait();
-    if (!Stale)
-      return Hasher.final();
-    return sha256FileDigest(Path);
+    return Hasher.final();
   }
-  uint64_t size() const { return End; }
 
 private:
-  /// Bytes kept in memory behind the write position.
-  static constexpr size_t Keep = 2 << 20;
+  static constexpr size_t Chunk = 1 << 20;
+
+  void flush() {
+    if (Buf.empty())
+      return;
+    auto Piece = std::make_shared<std::string>(std::move(Buf));
+    HashThread.async([this, Piece] { Hasher.update(*Piece); });
+    OS.write(Piece->data(), Piece->size());
+    Buf = std::string();
+    Buf.reserve(Chunk);
+  }
 
   raw_fd_ostream &OS;
-  int FD; ///< OS's descriptor, for reading back rewritten bytes.
-  std::vector<char> Window;
-  uint64_t WindowStart = 0; ///< File offset of Window[0].
-  uint64_t Pos = 0;         ///< Write position.
-  uint64_t End = 0;         ///< Bytes written so far.
+  std::string Buf;
+  uint64_t Offset = 0;
   Sha256 Hasher;
+  /// One worker, so pieces are hashed in the order they were written.
   ThreadPool HashThread{hardware_concurrency(1)};
-  bool Stale = false;
-  zip_error_t Err;
-
-  zip_int64_t fail(int ZipError) {
-    zip_error_set(&Err, ZipError, errno);
-    return -1;
-  }
-
-  /// Moves the oldest bytes of the window to the file. They are hashed on
-  /// a second thread while libzip goes on writing; one worker keeps the
-  /// chunks in order.
-  void spill(size_t Bytes) {
-    auto Chunk = std::make_shared<std::vector<uint8_t>>(Window.begin(),
-                                                        Window.begin() + Bytes);
-    HashThread.async([this, Chunk] { Hasher.update(*Chunk); });
-    OS.write(Window.data(), Bytes);
-    Window.erase(Window.begin(), Window.begin() + Bytes);
-    WindowStart += Bytes;
-  }
-
-  zip_int64_t write(const char *Data, uint64_t Len) {
-    uint64_t Offset = Pos;
-    // Part before the window: already on disk.
-    if (Offset < WindowStart) {
-      uint64_t Head = std::min(Len, WindowStart - Offset);
-      std::string OnDisk(Head, '\0');
-      OS.flush();
-      Expected<size_t> Read = sys::fs::readNativeFileSlice(
-          FD, MutableArrayRef<char>(&OnDisk[0], Head), Offset);
-      if (!Read || *Read != Head ||
-          StringRef(OnDisk) != StringRef(Data, Head)) {
-        consumeError(Read.takeError());
-        OS.pwrite(Data, Head, Offset);
-        Stale = true;
-      }
-      Data += Head;
-      Len -= Head;
-      Offset += Head;
-    }
-    uint64_t At = Offset - WindowStart;
-    if (At > Window.size())
-      return fail(ZIP_ER_SEEK);
-    if (At + Len > Window.size())
-      Window.resize(At + Len);
-    std::memcpy(Window.data() + At, Data, Len);
-    Pos = Offset + Len;
-    End = std::max(End, Pos);
-    if (Window.size() > 2 * Keep && Pos == WindowStart + Window.size())
-      spill(Window.size() - Keep);
-    if (OS.has_error())
-      return fail(ZIP_ER_WRITE);
-    return 0;
-  }
-
-  zip_int64_t handle(void *Data, zip_uint64_t Len, zip_source_cmd_t Cmd) {
-    switch (Cmd) {
-    case ZIP_SOURCE_SUPPORTS:
-      return ZIP_SOURCE_SUPPORTS_WRITABLE;
-    case ZIP_SOURCE_STAT: {
-      // A new, empty archive.
-      auto *St = static_cast<zip_stat_t *>(Data);
-      zip_stat_init(St);
-      St->size = 0;
-      St->valid |= ZIP_STAT_SIZE;
-      return sizeof(*St);
-    }
-    case ZIP_SOURCE_OPEN:
-    case ZIP_SOURCE_CLOSE:
-    case ZIP_SOURCE_READ:
-    case ZIP_SOURCE_SEEK:
-    case ZIP_SOURCE_TELL:
-    case ZIP_SOURCE_ROLLBACK_WRITE:
-    case ZIP_SOURCE_REMOVE:
-    case ZIP_SOURCE_FREE:
-      return 0;
-    case ZIP_SOURCE_BEGIN_WRITE:
-      Window.clear();
-      WindowStart = Pos = End = 0;
-      return 0;
-    case ZIP_SOURCE_WRITE: {
-      zip_int64_t R = write(static_cast<const char *>(Data), Len);
-      return R < 0 ? R : static_cast<zip_int64_t>(Len);
-    }
-    case ZIP_SOURCE_SEEK_WRITE: {
-      zip_int64_t New =
-          zip_source_seek_compute_offset(Pos, End, Data, Len, &Err);
-      if (New < 0)
-        return -1;
-      Pos = static_cast<uint64_t>(New);
-      return 0;
-    }
-    case ZIP_SOURCE_TELL_WRITE:
-      return static_cast<zip_int64_t>(Pos);
-    case ZIP_SOURCE_COMMIT_WRITE:
-      spill(Window.size());
-      OS.flush();
-      return OS.has_error() ? fail(ZIP_ER_WRITE) : 0;
-    case ZIP_SOURCE_ERROR:
-      return zip_error_to_data(&Err, Data, Len);
-    default:
-      zip_error_set(&Err, ZIP_ER_OPNOTSUPP, 0);
-      return -1;
-    }
-  }
 };
+
+void put16(std::string &S, uint16_t V) {
+  S.push_back(char(V & 0xff));
+  S.push_back(char(V >> 8));
+}
+void put32(std::string &S, uint32_t V) {
+  put16(S, uint16_t(V & 0xffff));
+  put16(S, uint16_t(V >> 16));
+}
+void put64(std::string &S, uint64_t V) {
+  put32(S, uint32_t(V & 0xffffffff));
+  put32(S, uint32_t(V >> 32));
+}
+
+/// What the central directory needs to know of a written entry.
+struct Written {
+  uint16_t Method = 0;
+  uint16_t Flags = 0;
+  uint32_t Crc = 0;
+  uint64_t CompressedSize = 0;
+  uint64_t Size = 0;
+  uint64_t LocalHeaderOffset = 0;
+  uint32_t ExternalAttributes = 0;
+};
+
+/// Compresses \p Data as a raw deflate stream at \p Level; stores it when
+/// deflate does not make it smaller. Returns {method, bytes}.
+Expected<std::pair<uint16_t, std::string>> compress(StringRef Data, int Level) {
+  if (Data.empty() || Level == 0)
+    return std::make_pair(uint16_t(0), Data.str());
+  z_stream Z{};
+  if (deflateInit2(&Z, Level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) !=
+      Z_OK)
+    return createStringError(inconvertibleErrorCode(),
+                             "cannot start zlib's deflate");
+  std::string Out(deflateBound(&Z, Data.size()), '\0');
+  Z.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(Data.data()));
+  Z.avail_in = static_cast<uInt>(Data.size());
+  Z.next_out = reinterpret_cast<Bytef *>(&Out[0]);
+  Z.avail_out = static_cast<uInt>(Out.size());
+  int R = deflate(&Z, Z_FINISH);
+  size_t Produced = Out.size() - Z.avail_out;
+  deflateEnd(&Z);
+  if (R != Z_STREAM_END)
+    return createStringError(inconvertibleErrorCode(),
+                             "zlib's deflate failed (%d)", R);
+  if (Produced >= Data.size())
+    return std::make_pair(uint16_t(0), Data.str());
+  Out.resize(Produced);
+  return std::make_pair(uint16_t(8), std::move(Out));
+}
+
+bool isAscii(StringRef S) {
+  return llvm::all_of(S, [](char C) { return (unsigned char)C < 0x80; });
+}
 
 /// One zip entry to write, a file of the plan or a parent directory.
 struct Item {
@@ -250,96 +217,209 @@ Expected<ZipResult> lambdaopt::writeZip(const InstallPlan &Plan,
   if (std::error_code EC = sys::fs::openFileForReadWrite(
           TempPath, OutFD, sys::fs::CD_CreateAlways, sys::fs::OF_None))
     return createFileError(TempPath, EC);
-  raw_fd_ostream File(OutFD, /*shouldClose=*/true);
-  FileSink Sink(File, OutFD);
-  zip_error_t ZE;
-  zip_error_init(&ZE);
-  zip_source_t *Out =
-      zip_source_function_create(&FileSink::callback, &Sink, &ZE);
-  zip_t *Za =
-      Out ? zip_open_from_source(Out, ZIP_CREATE | ZIP_TRUNCATE, &ZE) : nullptr;
-  if (!Za) {
-    std::string Msg = zip_error_strerror(&ZE);
-    zip_error_fini(&ZE);
-    if (Out)
-      zip_source_free(Out);
-    return createStringError(inconvertibleErrorCode(), "cannot create '%s': %s",
-                             TempPath.c_str(), Msg.c_str());
-  }
-  zip_error_fini(&ZE);
+  raw_fd_ostream File(OutFD, /*shouldClose=*/true, /*unbuffered=*/true);
+  OutputStream Out(File);
   auto Fail = [&](const Twine &What) -> Error {
-    std::string Msg = zip_strerror(Za);
-    zip_discard(Za);
     return createStringError(inconvertibleErrorCode(),
-                             "cannot write '" + OutPath + "': " + What + ": " +
-                                 Msg);
+                             "cannot write '" + OutPath + "': " + What);
   };
 
+  // Files that are not copied from a wheel (application files, rewritten
+  // RECORDs and scripts) are read and deflated first, on every core.
+  struct Packed {
+    uint16_t Method = 0;
+    uint32_t Crc = 0;
+    uint64_t Size = 0;
+    std::string Bytes;
+    Error Err = Error::success();
+  };
+  std::vector<const PlannedFile *> ToPack;
+  for (const Item &It : Items)
+    if (It.File && It.File->Source != PlannedSourceKind::WheelEntry)
+      ToPack.push_back(It.File);
+  std::vector<Packed> PackedFiles(ToPack.size());
+  DenseMap<const PlannedFile *, size_t> PackedIndex;
+  {
+    ThreadPool Pool(hardware_concurrency());
+    for (size_t I = 0; I < ToPack.size(); ++I) {
+      PackedIndex[ToPack[I]] = I;
+      Pool.async([&, I] {
+        const PlannedFile &F = *ToPack[I];
+        Packed &P = PackedFiles[I];
+        std::unique_ptr<MemoryBuffer> Disk;
+        StringRef Bytes = F.Data;
+        if (F.Source == PlannedSourceKind::DiskFile) {
+          ErrorOr<std::unique_ptr<MemoryBuffer>> Buf = MemoryBuffer::getFile(
+              F.DiskPath, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+          if (!Buf) {
+            P.Err = createFileError(F.DiskPath, Buf.getError());
+            return;
+          }
+          Disk = std::move(*Buf);
+          Bytes = Disk->getBuffer();
+        }
+        P.Size = Bytes.size();
+        P.Crc = crc32(0, reinterpret_cast<const Bytef *>(Bytes.data()),
+                      static_cast<uInt>(Bytes.size()));
+        Expected<std::pair<uint16_t, std::string>> Z =
+            compress(Bytes, Options.DeflateLevel);
+        if (!Z) {
+          P.Err =
+              createStringError(inconvertibleErrorCode(),
+                                "cannot write '" + OutPath + "': file '" +
+                                    F.Path + "': " + toString(Z.takeError()));
+          return;
+        }
+        P.Method = Z->first;
+        P.Bytes = std::move(Z->second);
+      });
+    }
+    Pool.wait();
+  }
+  Error PackErrors = Error::success();
+  for (Packed &P : PackedFiles)
+    PackErrors = joinErrors(std::move(PackErrors), std::move(P.Err));
+  if (PackErrors)
+    return PackErrors;
+
+  // Local headers and data, in name order.
   ZipResult Result;
+  std::vector<Written> Entries;
+  Entries.reserve(Items.size());
+  std::string Header;
   for (const Item &It : Items) {
-    zip_int64_t Index;
-    uint32_t Mode;
+    Written W;
+    W.LocalHeaderOffset = Out.tell();
+    W.Flags = isAscii(It.Name) ? 0 : 0x0800; // bit 11: the name is UTF-8
+    StringRef Data;                          // the bytes after the header
+    bool Stable = false;
     if (!It.File) {
-      Index = zip_dir_add(Za, It.Name.c_str(), ZIP_FL_ENC_UTF_8);
-      if (Index < 0)
-        return Fail("directory '" + It.Name + "'");
-      Mode = DirectoryType | 0755;
+      W.ExternalAttributes = (DirectoryType | 0755) << 16 | 0x10;
     } else {
       const PlannedFile &F = *It.File;
-      zip_source_t *Src = nullptr;
-      int32_t Method = ZIP_CM_DEFLATE;
-      uint32_t Level = Options.DeflateLevel;
-      switch (F.Source) {
-      case PlannedSourceKind::WheelEntry: {
+      W.ExternalAttributes = (RegularFileType | (F.Mode & 0111 ? 0755 : 0644))
+                             << 16;
+      if (F.Source == PlannedSourceKind::WheelEntry) {
         if (F.Wheel >= Plan.Wheels.size() ||
             F.Entry >= Plan.Wheels[F.Wheel]->entries().size())
           return Fail("file '" + F.Path + "' has no wheel entry");
-        const WheelArchive &W = *Plan.Wheels[F.Wheel];
-        const WheelEntry &E = W.entries()[F.Entry];
-        Src = zip_source_zip(Za, W.getZip(), E.Index, ZIP_FL_COMPRESSED, 0, -1);
-        if (E.Method == uint16_t(CompressionKind::Stored))
-          Method = ZIP_CM_STORE;
-        Level = 0;
-        break;
+        const WheelArchive &Wheel = *Plan.Wheels[F.Wheel];
+        const WheelEntry &E = Wheel.entries()[F.Entry];
+        // Copied as the wheel stores it: no inflate, no deflate. The wheel
+        // was checked against its hash and its headers when it was opened.
+        W.Method = E.Method;
+        W.Crc = E.Crc;
+        W.Size = E.Size;
+        Data = Wheel.getRawData(E);
+        Stable = true;
+      } else {
+        const Packed &P = PackedFiles[PackedIndex.lookup(&F)];
+        W.Method = P.Method;
+        W.Crc = P.Crc;
+        W.Size = P.Size;
+        Data = P.Bytes;
+        Stable = true; // lives until the function returns
       }
-      case PlannedSourceKind::DiskFile:
-        Src = zip_source_file(Za, F.DiskPath.c_str(), 0, -1);
-        break;
-      case PlannedSourceKind::Memory:
-        Src = zip_source_buffer(Za, F.Data.data(), F.Data.size(), 0);
-        break;
-      }
-      if (!Src)
-        return Fail("source of '" + F.Path + "'");
-      Index = zip_file_add(Za, F.Path.c_str(), Src, ZIP_FL_ENC_UTF_8);
-      if (Index < 0) {
-        zip_source_free(Src);
-        return Fail("file '" + F.Path + "'");
-      }
-      if (zip_set_file_compression(Za, Index, Method, Level) < 0)
-        return Fail("compression of '" + F.Path + "'");
-      Mode = RegularFileType | (F.Mode & 0111 ? 0755 : 0644);
       Result.UncompressedSize += F.Size;
     }
-    if (zip_file_set_dostime(Za, Index, Dos.first, Dos.second, 0) < 0 ||
-        zip_file_set_external_attributes(Za, Index, 0, ZIP_OPSYS_UNIX,
-                                         Mode << 16) < 0)
-      return Fail("attributes of '" + It.Name + "'");
-    if (zip_file_extra_field_delete(Za, Index, ZIP_EXTRA_FIELD_ALL,
-                                    ZIP_FL_CENTRAL | ZIP_FL_LOCAL) < 0)
-      return Fail("extra fields of '" + It.Name + "'");
+    W.CompressedSize = Data.size();
+    if (W.Size >= 0xffffffff || W.CompressedSize >= 0xffffffff)
+      return Fail("file '" + It.Name + "' is 4 GiB or larger");
+    if (W.LocalHeaderOffset >= 0xffffffff)
+      return Fail("the archive would be 4 GiB or larger");
+
+    Header.clear();
+    put32(Header, 0x04034b50);
+    put16(Header, 20); // version needed: deflate
+    put16(Header, W.Flags);
+    put16(Header, W.Method);
+    put16(Header, Dos.first);
+    put16(Header, Dos.second);
+    put32(Header, W.Crc);
+    put32(Header, uint32_t(W.CompressedSize));
+    put32(Header, uint32_t(W.Size));
+    put16(Header, uint16_t(It.Name.size()));
+    put16(Header, 0); // no extra fields
+    Header += It.Name;
+    Out.append(Header);
+    if (Stable)
+      Out.appendStable(Data);
+    else
+      Out.append(Data);
+    Entries.push_back(W);
     ++Result.EntryCount;
   }
-  if (zip_close(Za) < 0)
-    return Fail("closing");
 
+  // The central directory and its end records (ZIP64 past 65,535 entries or
+  // a directory beyond 4 GiB).
+  uint64_t CDOffset = Out.tell();
+  for (size_t I = 0; I < Items.size(); ++I) {
+    const Written &W = Entries[I];
+    const std::string &Name = Items[I].Name;
+    Header.clear();
+    put32(Header, 0x02014b50);
+    put16(Header, 3 << 8 | 20); // made by: Unix, zip 2.0
+    put16(Header, 20);
+    put16(Header, W.Flags);
+    put16(Header, W.Method);
+    put16(Header, Dos.first);
+    put16(Header, Dos.second);
+    put32(Header, W.Crc);
+    put32(Header, uint32_t(W.CompressedSize));
+    put32(Header, uint32_t(W.Size));
+    put16(Header, uint16_t(Name.size()));
+    put16(Header, 0); // extra
+    put16(Header, 0); // comment
+    put16(Header, 0); // disk
+    put16(Header, 0); // internal attributes
+    put32(Header, W.ExternalAttributes);
+    put32(Header, uint32_t(W.LocalHeaderOffset));
+    Header += Name;
+    Out.append(Header);
+  }
+  uint64_t CDSize = Out.tell() - CDOffset;
+  uint64_t Count = Entries.size();
+  bool Zip64 =
+      Count >= 0xffff || CDOffset >= 0xffffffff || CDSize >= 0xffffffff;
+  Header.clear();
+  if (Zip64) {
+    uint64_t End64 = Out.tell();
+    put32(Header, 0x06064b50);
+    put64(Header, 44); // size of the rest of this record
+    put16(Header, 3 << 8 | 45);
+    put16(Header, 45);
+    put32(Header, 0);
+    put32(Header, 0);
+    put64(Header, Count);
+    put64(Header, Count);
+    put64(Header, CDSize);
+    put64(Header, CDOffset);
+    put32(Header, 0x07064b50); // locator
+    put32(Header, 0);
+    put64(Header, End64);
+    put32(Header, 1);
+  }
+  put32(Header, 0x06054b50);
+  put16(Header, 0);
+  put16(Header, 0);
+  put16(Header, uint16_t(std::min<uint64_t>(Count, 0xffff)));
+  put16(Header, uint16_t(std::min<uint64_t>(Count, 0xffff)));
+  put32(Header, uint32_t(std::min<uint64_t>(CDSize, 0xffffffff)));
+  put32(Header, uint32_t(std::min<uint64_t>(CDOffset, 0xffffffff)));
+  put16(Header, 0); // comment
+  Out.append(Header);
+
+  Expected<Sha256Digest> Digest = Out.finish();
+  uint64_t Size = Out.tell();
   File.close();
-  if (File.has_error())
-    return createFileError(TempPath, File.error());
-  Expected<Sha256Digest> Digest = Sink.finish(TempPath);
+  if (File.has_error()) {
+    std::error_code EC = File.error();
+    File.clear_error();
+    consumeError(Digest.takeError());
+    return createFileError(OutPath, EC);
+  }
   if (!Digest)
     return Digest.takeError();
-  uint64_t Size = Sink.size();
   if (std::error_code EC = sys::fs::rename(TempPath, Absolute))
     return createFileError(OutPath, EC);
   Keep = true;

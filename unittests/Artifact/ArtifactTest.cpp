@@ -14,6 +14,7 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
@@ -450,6 +451,43 @@ print(len(names))
               0)
         << ErrMsg << readFile(Log);
   }
+}
+
+TEST_F(ArtifactTest, ZipPastSixtyFiveThousandEntriesUsesZip64) {
+  // 70,000 files (plus their directories) do not fit the classic end record's
+  // 16-bit count: the writer adds the ZIP64 end record and locator, and
+  // Python's zipfile reads every entry back.
+  InstallPlan Plan;
+  for (unsigned I = 0; I < 70000; ++I) {
+    PlannedFile F;
+    F.Path = formatv("pkg/d{0}/m{1}.py", I / 1000, I).str();
+    F.Data = formatv("X = {0}\n", I).str();
+    F.Size = F.Data.size();
+    Plan.Files.push_back(std::move(F));
+  }
+  llvm::sort(Plan.Files, [](const PlannedFile &A, const PlannedFile &B) {
+    return A.Path < B.Path;
+  });
+  std::string Out = path("big.zip");
+  Expected<ZipResult> R = writeZip(Plan, Out);
+  ASSERT_TRUE(bool(R)) << toString(R.takeError());
+  EXPECT_EQ(R->EntryCount, 70000u + 70u + 1u);
+  std::string Bytes = readFile(Out);
+  // The classic end record saturates its counts; the ZIP64 locator precedes it.
+  ASSERT_GE(Bytes.size(), 22u + 20u);
+  StringRef Tail = StringRef(Bytes).take_back(22 + 20);
+  EXPECT_EQ(Tail.substr(0, 4), StringRef("PK\x06\x07", 4));
+  EXPECT_EQ(Tail.substr(20, 4), StringRef("PK\x05\x06", 4));
+  EXPECT_EQ(Tail.substr(20 + 8, 4), StringRef("\xff\xff\xff\xff", 4));
+  std::string Script = path("check64.py");
+  writeFile(Script, R"(
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+assert z.read("pkg/d69/m69999.py") == b"X = 69999\n"
+print(len(z.infolist()))
+)");
+  EXPECT_EQ(StringRef(runPython({Script, Out})).trim(),
+            std::to_string(R->EntryCount));
 }
 
 TEST_F(ArtifactTest, FailedWriteLeavesNoFile) {

@@ -60,6 +60,8 @@ struct WheelEntry {
   unsigned Mode = 0644;
   /// Offset of the local file header.
   uint64_t LocalHeaderOffset = 0;
+  /// Offset of the entry's (compressed) data, just past its local header.
+  uint64_t DataOffset = 0;
 
   bool isDirectory() const { return !Name.empty() && Name.back() == '/'; }
   bool isExecutable() const { return (Mode & 0111) != 0; }
@@ -93,6 +95,12 @@ public:
   llvm::ArrayRef<WheelEntry> entries() const { return Entries; }
   /// The entry called \p Name, or null.
   const WheelEntry *findEntry(llvm::StringRef Name) const;
+  /// The bytes of \p E as stored in the wheel (still compressed when
+  /// E.Method is deflate), straight from the mapping; bounds checked when the
+  /// wheel was opened.
+  llvm::StringRef getRawData(const WheelEntry &E) const {
+    return Buffer->getBuffer().substr(E.DataOffset, E.CompressedSize);
+  }
   /// Inflated bytes of \p E (CRC checked by libzip).
   llvm::Expected<std::string> readEntry(const WheelEntry &E) const;
   /// The libzip handle, for raw entry copies. Not thread-safe.

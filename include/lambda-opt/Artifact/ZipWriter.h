@@ -34,8 +34,10 @@ struct ZipOptions {
   /// Seconds since the Unix epoch used as every entry's mtime (UTC); when
   /// negative, DosEpoch. (The driver reads SOURCE_DATE_EPOCH.)
   int64_t SourceDateEpoch = -1;
-  /// zlib level for files not copied from a wheel.
-  int DeflateLevel = 9;
+  /// zlib level for the files not copied from a wheel (application files,
+  /// rewritten RECORDs and scripts): zlib's and `zip`'s default. Entries
+  /// copied from a wheel keep the wheel's own compressed bytes.
+  int DeflateLevel = 6;
 };
 
 struct ZipResult {
@@ -51,7 +53,12 @@ struct ZipResult {
   uint64_t CompressedSize = 0;
 };
 
-/// Writes \p Plan to \p OutPath (replacing it atomically). Defined in
+/// Writes \p Plan to \p OutPath (replacing it atomically): local headers
+/// and data in path order, then the central directory (ZIP64 end records past
+/// 65,535 entries). Written by hand rather than through libzip: libzip set up
+/// a deflate stream per entry even for raw copies and wrote each header twice;
+/// this writer streams wheel entries from their mappings and hashes the
+/// output on a second thread (bench/zip_bench.py measures it). Defined in
 /// libLambdaOptZip.so: the core calls it as getZipModule()->WriteZip.
 llvm::Expected<ZipResult> writeZip(const InstallPlan &Plan,
                                    llvm::StringRef OutPath,
