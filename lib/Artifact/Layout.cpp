@@ -545,12 +545,15 @@ Error Planner::finish() {
   if (Options.Kind == LayoutKind::Layer)
     Prefix = "python/lib/python" + Options.PythonVersion + "/site-packages/";
   // std::map iterates in byte order, which the prefix preserves.
+  Plan.Files.reserve(Files.size());
   for (auto &KV : Files) {
     PlannedFile F = std::move(KV.second.File);
-    F.Path = Prefix + F.Path;
+    if (!Prefix.empty())
+      F.Path = Prefix + F.Path;
     Plan.UncompressedSize += F.Size;
     Plan.Files.push_back(std::move(F));
   }
+  Files.clear();
   return Error::success();
 }
 

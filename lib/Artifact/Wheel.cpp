@@ -164,8 +164,14 @@ WheelArchive::open(StringRef Path, const WheelLimits &Limits,
       return Text.takeError();
     W->WheelText = std::move(*Text);
   }
+  // Every byte was touched by the hash; let the kernel reclaim the pages
+  // until the entries are read or copied (they come back from the page
+  // cache), so that many wheels open at once do not all count as resident.
+  W->releasePages();
   return W;
 }
+
+void WheelArchive::releasePages() const { Buffer->dontNeedIfMmap(); }
 
 Error WheelArchive::mapFile() {
   // Map the wheel once: its hash, the central directory, the local headers,

@@ -17,10 +17,10 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ThreadPool.h"
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-#include <set>
 #include <zlib.h>
 
 using namespace llvm;
@@ -58,10 +58,10 @@ public:
 
   /// Appends bytes that may be reused once this returns.
   void append(StringRef Bytes) {
+    if (Buf.size() + Bytes.size() > Chunk)
+      flush();
     Buf.append(Bytes.data(), Bytes.size());
     Offset += Bytes.size();
-    if (Buf.size() >= Chunk)
-      flush();
   }
   /// Appends bytes that stay valid until finish() returns (a wheel mapping).
   void appendStable(StringRef Bytes) {
@@ -70,9 +70,17 @@ public:
       return;
     }
     flush();
-    HashThread.async([this, Bytes] { Hasher.update(Bytes); });
+    hash(Bytes, nullptr);
     OS.write(Bytes.data(), Bytes.size());
     Offset += Bytes.size();
+    releaseTouched();
+  }
+  /// Notes that bytes of \p W's mapping were appended: its pages are
+  /// released once they are hashed, so that the wheels' bytes pass through
+  /// memory instead of accumulating in it.
+  void touch(const WheelArchive &W) {
+    if (Touched.empty() || Touched.back() != &W)
+      Touched.push_back(&W);
   }
   /// Offset of the next byte.
   uint64_t tell() const { return Offset; }
@@ -85,20 +93,49 @@ public:
 
 private:
   static constexpr size_t Chunk = 1 << 20;
+  static constexpr size_t Backlog = 4 << 20;
 
   void flush() {
     if (Buf.empty())
       return;
     auto Piece = std::make_shared<std::string>(std::move(Buf));
-    HashThread.async([this, Piece] { Hasher.update(*Piece); });
+    hash(*Piece, Piece);
     OS.write(Piece->data(), Piece->size());
     Buf = std::string();
     Buf.reserve(Chunk);
+    releaseTouched();
+  }
+
+  /// Queues \p Bytes (kept alive by \p Owner, or stable) for the hash
+  /// thread. When it falls more than Backlog bytes behind, the writer waits,
+  /// so that queued pieces and the wheel pages they pin stay bounded.
+  void hash(StringRef Bytes, std::shared_ptr<std::string> Owner) {
+    Queued += Bytes.size();
+    HashThread.async([this, Bytes, Owner = std::move(Owner)] {
+      Hasher.update(Bytes);
+      Queued -= Bytes.size();
+    });
+    if (Queued > Backlog)
+      HashThread.wait();
+  }
+
+  /// After the hash thread is done with what was queued, the touched
+  /// wheels' pages go.
+  void releaseTouched() {
+    if (Touched.empty())
+      return;
+    HashThread.async([Wheels = std::move(Touched)] {
+      for (const WheelArchive *W : Wheels)
+        W->releasePages();
+    });
+    Touched.clear();
   }
 
   raw_fd_ostream &OS;
   std::string Buf;
   uint64_t Offset = 0;
+  std::vector<const WheelArchive *> Touched;
+  std::atomic<uint64_t> Queued{0};
   Sha256 Hasher;
   /// One worker, so pieces are hashed in the order they were written.
   ThreadPool HashThread{hardware_concurrency(1)};
@@ -161,7 +198,7 @@ bool isAscii(StringRef S) {
 
 /// One zip entry to write, a file of the plan or a parent directory.
 struct Item {
-  std::string Name;
+  StringRef Name; ///< Points into the plan or the set of directories.
   const PlannedFile *File = nullptr; ///< Null for directories.
 };
 
@@ -177,15 +214,20 @@ Expected<ZipResult> lambdaopt::writeZip(const InstallPlan &Plan,
   std::pair<uint16_t, uint16_t> Dos = toDosTime(
       Options.SourceDateEpoch >= 0 ? Options.SourceDateEpoch : DosEpoch);
 
-  std::set<std::string> Dirs;
+  // Every file, and every folder above one (named by a prefix of a path).
   std::vector<Item> Items;
+  Items.reserve(Plan.Files.size() * 5 / 4);
+  std::vector<StringRef> Dirs;
   for (const PlannedFile &F : Plan.Files) {
-    Items.push_back({F.Path, &F});
-    for (size_t Slash = F.Path.find('/'); Slash != std::string::npos;
-         Slash = F.Path.find('/', Slash + 1))
-      Dirs.insert(F.Path.substr(0, Slash + 1));
+    StringRef Path = F.Path;
+    Items.push_back({Path, &F});
+    for (size_t Slash = Path.find('/'); Slash != StringRef::npos;
+         Slash = Path.find('/', Slash + 1))
+      Dirs.push_back(Path.take_front(Slash + 1));
   }
-  for (const std::string &D : Dirs)
+  llvm::sort(Dirs);
+  Dirs.erase(std::unique(Dirs.begin(), Dirs.end()), Dirs.end());
+  for (StringRef D : Dirs)
     Items.push_back({D, nullptr});
   llvm::sort(Items,
              [](const Item &A, const Item &B) { return A.Name < B.Name; });
@@ -193,7 +235,7 @@ Expected<ZipResult> lambdaopt::writeZip(const InstallPlan &Plan,
     if (Items[I].Name == Items[I - 1].Name)
       return createStringError(inconvertibleErrorCode(),
                                "path '%s' is planned twice",
-                               Items[I].Name.c_str());
+                               Items[I].Name.str().c_str());
 
   SmallString<256> Absolute(OutPath);
   if (std::error_code EC = sys::fs::make_absolute(Absolute))
@@ -293,6 +335,7 @@ Expected<ZipResult> lambdaopt::writeZip(const InstallPlan &Plan,
     W.Flags = isAscii(It.Name) ? 0 : 0x0800; // bit 11: the name is UTF-8
     StringRef Data;                          // the bytes after the header
     bool Stable = false;
+    const WheelArchive *From = nullptr;
     if (!It.File) {
       W.ExternalAttributes = (DirectoryType | 0755) << 16 | 0x10;
     } else {
@@ -312,6 +355,7 @@ Expected<ZipResult> lambdaopt::writeZip(const InstallPlan &Plan,
         W.Size = E.Size;
         Data = Wheel.getRawData(E);
         Stable = true;
+        From = &Wheel;
       } else {
         const Packed &P = PackedFiles[PackedIndex.lookup(&F)];
         W.Method = P.Method;
@@ -346,6 +390,8 @@ Expected<ZipResult> lambdaopt::writeZip(const InstallPlan &Plan,
       Out.appendStable(Data);
     else
       Out.append(Data);
+    if (From)
+      Out.touch(*From);
     Entries.push_back(W);
     ++Result.EntryCount;
   }
@@ -355,7 +401,7 @@ Expected<ZipResult> lambdaopt::writeZip(const InstallPlan &Plan,
   uint64_t CDOffset = Out.tell();
   for (size_t I = 0; I < Items.size(); ++I) {
     const Written &W = Entries[I];
-    const std::string &Name = Items[I].Name;
+    StringRef Name = Items[I].Name;
     Header.clear();
     put32(Header, 0x02014b50);
     put16(Header, 3 << 8 | 20); // made by: Unix, zip 2.0

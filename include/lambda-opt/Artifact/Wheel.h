@@ -101,6 +101,10 @@ public:
   llvm::StringRef getRawData(const WheelEntry &E) const {
     return Buffer->getBuffer().substr(E.DataOffset, E.CompressedSize);
   }
+  /// Tells the kernel that the mapped bytes are not needed for now: they
+  /// stop counting as resident and are read back from the page cache on the
+  /// next access. Contents and pointers stay valid.
+  void releasePages() const;
   /// Inflated bytes of \p E (CRC checked by libzip).
   llvm::Expected<std::string> readEntry(const WheelEntry &E) const;
   /// The libzip handle, for raw entry copies. Not thread-safe.
