@@ -37,8 +37,8 @@ static ArchKind getOtherArch(ArchKind Arch) {
   return Arch == ArchKind::X86_64 ? ArchKind::AArch64 : ArchKind::X86_64;
 }
 
-static bool fitsAny(ArrayRef<WheelFilename> Wheels, const TagTarget &T) {
-  return any_of(Wheels, [&](const WheelFilename &W) {
+static bool fitsAny(ArrayRef<WheelTags> Wheels, const TagTarget &T) {
+  return any_of(Wheels, [&](const WheelTags &W) {
     return tagPriority(W, T).has_value();
   });
 }
@@ -49,7 +49,7 @@ static bool fitsAny(ArrayRef<WheelFilename> Wheels, const TagTarget &T) {
 static constexpr unsigned FirstScannedMinor = 5, LastScannedMinor = 20;
 
 /// The CPython 3.X minors on \p Arch for which some wheel fits, glibc aside.
-static std::vector<unsigned> getFittingMinors(ArrayRef<WheelFilename> Wheels,
+static std::vector<unsigned> getFittingMinors(ArrayRef<WheelTags> Wheels,
                                               TagTarget T) {
   std::vector<unsigned> Minors;
   T = anyGlibc(T);
@@ -62,7 +62,7 @@ static std::vector<unsigned> getFittingMinors(ArrayRef<WheelFilename> Wheels,
 }
 
 /// The runtimes on which some wheel loads on \p Arch (glibc included).
-static std::vector<StringRef> getWorkingRuntimes(ArrayRef<WheelFilename> Wheels,
+static std::vector<StringRef> getWorkingRuntimes(ArrayRef<WheelTags> Wheels,
                                                  ArchKind Arch) {
   std::vector<StringRef> Works;
   for (const RuntimeInfo &R : getRuntimes())
@@ -135,7 +135,7 @@ static std::vector<std::string>
 collectPythonTags(ArrayRef<WheelFilename> Wheels, const TagTarget &T) {
   std::vector<std::string> Tags;
   for (const WheelFilename &W : Wheels) {
-    if (getFittingMinors(W, T).empty())
+    if (getFittingMinors(WheelTags(W), T).empty())
       continue;
     bool Abi3 = is_contained(W.AbiTags, "abi3");
     for (const std::string &Tag : W.PythonTags) {
@@ -198,10 +198,14 @@ WheelAdvice lambdaopt::explainNoCompatibleWheel(StringRef Name,
     return A;
   }
 
+  // Every question below ranks the same wheels for many targets: classify
+  // their tags once.
+  std::vector<WheelTags> Tags(Wheels.begin(), Wheels.end());
+
   // Where it would work: runtimes on this architecture, else the other one.
   ArchKind Other = getOtherArch(T.Arch);
-  std::vector<StringRef> Works = getWorkingRuntimes(Wheels, T.Arch);
-  std::vector<StringRef> OtherWorks = getWorkingRuntimes(Wheels, Other);
+  std::vector<StringRef> Works = getWorkingRuntimes(Tags, T.Arch);
+  std::vector<StringRef> OtherWorks = getWorkingRuntimes(Tags, Other);
   std::string WorksOn;
   if (!Works.empty())
     WorksOn = "; works on " + formatRuntimeList(Works);
@@ -210,10 +214,11 @@ WheelAdvice lambdaopt::explainNoCompatibleWheel(StringRef Name,
               formatRuntimeList(OtherWorks);
 
   // Only the glibc is too old: name the oldest manylinux the wheels need.
-  if (fitsAny(Wheels, anyGlibc(T))) {
+  if (fitsAny(Tags, anyGlibc(T))) {
     std::optional<GlibcVersion> Min, Max;
-    for (const WheelFilename &W : Wheels) {
-      if (!tagPriority(W, anyGlibc(T)))
+    for (size_t I = 0; I < Wheels.size(); ++I) {
+      const WheelFilename &W = Wheels[I];
+      if (!tagPriority(Tags[I], anyGlibc(T)))
         continue;
       std::optional<GlibcVersion> G = getMinimumGlibc(W);
       if (!G)
@@ -247,7 +252,7 @@ WheelAdvice lambdaopt::explainNoCompatibleWheel(StringRef Name,
   }
 
   // Another CPython version on this architecture.
-  std::vector<unsigned> Minors = getFittingMinors(Wheels, T);
+  std::vector<unsigned> Minors = getFittingMinors(Tags, T);
   if (!Minors.empty()) {
     std::vector<std::string> Tags = collectPythonTags(Wheels, T);
     bool HasAbi3 = any_of(Tags, [](const std::string &Tag) {
@@ -280,7 +285,7 @@ WheelAdvice lambdaopt::explainNoCompatibleWheel(StringRef Name,
   }
 
   // The other architecture.
-  if (!getFittingMinors(Wheels, makeTagTarget(RT, Other)).empty()) {
+  if (!getFittingMinors(Tags, makeTagTarget(RT, Other)).empty()) {
     std::string OtherLambda = getLambdaArchName(Other).str();
     A.Message += " ships only " + describeArch(Other) +
                  " wheels; this function is " + LambdaArch + WorksOn;

@@ -9,7 +9,9 @@
 #include "lambda-opt/Support/PercentEncoding.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/Twine.h"
 
 #include <algorithm>
 
@@ -125,14 +127,54 @@ constexpr struct {
 } LegacyManylinux[] = {
     {"manylinux1", 5}, {"manylinux2010", 12}, {"manylinux2014", 17}};
 
-/// A python tag: "cp312" -> {CPython, 3, 12}; "py3" -> {Generic, 3, none}.
-struct PythonTag {
-  enum class Kind { CPython, Generic, Other } TagKind = Kind::Other;
-  unsigned Major = 0;
-  std::optional<unsigned> Minor;
-};
+unsigned getArchFloorMinor(ArchKind Arch) {
+  // x86_64 manylinux starts at glibc 2.5 (manylinux1); aarch64 at 2.17.
+  return Arch == ArchKind::X86_64 ? 5 : 17;
+}
 
-PythonTag classifyPythonTag(StringRef Tag) {
+constexpr unsigned LegacyMinors[] = {5, 12, 17};
+
+bool isLegacyMinor(unsigned Minor) { return is_contained(LegacyMinors, Minor); }
+
+/// How many glibc minors in [Lo, Hi] have a legacy alias.
+unsigned countLegacyMinors(unsigned Lo, unsigned Hi) {
+  return count_if(LegacyMinors, [&](unsigned M) { return Lo <= M && M <= Hi; });
+}
+
+/// Positions of the manylinux platforms of \p Target: for each glibc minor
+/// from the target's down to the architecture floor, `manylinux_2_M_<arch>`
+/// followed by its legacy alias, if any.
+struct PlatformList {
+  unsigned Count = 0;
+  unsigned Top = 0, Floor = 0;
+  bool Valid = false;
+
+  explicit PlatformList(const TagTarget &T) {
+    Floor = getArchFloorMinor(T.Arch);
+    Top = T.GlibcMinor;
+    Valid = T.GlibcMajor == 2 && Top >= Floor;
+    if (!Valid)
+      return;
+    Count = Top - Floor + 1 + countLegacyMinors(Floor, Top);
+  }
+
+  /// Index of the plain tag for glibc 2.M: one place for each newer minor,
+  /// two for those with a legacy alias.
+  unsigned indexOf(unsigned M) const {
+    return Top - M + countLegacyMinors(M + 1, Top);
+  }
+
+  std::optional<unsigned> lookup(const PlatformTag &P, ArchKind Arch) const {
+    if (!Valid || P.Kind != PlatformTagKind::Manylinux ||
+        P.Arch != getArchName(Arch) || P.Glibc.Major != 2 ||
+        P.Glibc.Minor < Floor || P.Glibc.Minor > Top)
+      return std::nullopt;
+    return indexOf(P.Glibc.Minor) + (P.IsLegacyAlias ? 1 : 0);
+  }
+};
+} // namespace
+
+PythonTag lambdaopt::classifyPythonTag(StringRef Tag) {
   PythonTag P;
   StringRef Digits = Tag;
   if (Digits.consume_front("cp"))
@@ -151,51 +193,6 @@ PythonTag classifyPythonTag(StringRef Tag) {
     P.Minor = Minor;
   return P;
 }
-
-unsigned getArchFloorMinor(ArchKind Arch) {
-  // x86_64 manylinux starts at glibc 2.5 (manylinux1); aarch64 at 2.17.
-  return Arch == ArchKind::X86_64 ? 5 : 17;
-}
-
-bool isLegacyMinor(unsigned Minor) {
-  return Minor == 5 || Minor == 12 || Minor == 17;
-}
-
-/// Positions of the manylinux platforms of \p Target: for each glibc minor
-/// from the target's down to the architecture floor, `manylinux_2_M_<arch>`
-/// followed by its legacy alias, if any.
-struct PlatformList {
-  unsigned Count = 0;
-  unsigned Top = 0, Floor = 0;
-  bool Valid = false;
-
-  explicit PlatformList(const TagTarget &T) {
-    Floor = getArchFloorMinor(T.Arch);
-    Top = T.GlibcMinor;
-    Valid = T.GlibcMajor == 2 && Top >= Floor;
-    if (!Valid)
-      return;
-    for (unsigned M = Floor; M <= Top; ++M)
-      Count += isLegacyMinor(M) ? 2 : 1;
-  }
-
-  /// Index of the plain tag for glibc 2.M.
-  unsigned indexOf(unsigned M) const {
-    unsigned Index = 0;
-    for (unsigned K = Top; K > M; --K)
-      Index += isLegacyMinor(K) ? 2 : 1;
-    return Index;
-  }
-
-  std::optional<unsigned> lookup(const PlatformTag &P, ArchKind Arch) const {
-    if (!Valid || P.Kind != PlatformTagKind::Manylinux ||
-        P.Arch != getArchName(Arch) || P.Glibc.Major != 2 ||
-        P.Glibc.Minor < Floor || P.Glibc.Minor > Top)
-      return std::nullopt;
-    return indexOf(P.Glibc.Minor) + (P.IsLegacyAlias ? 1 : 0);
-  }
-};
-} // namespace
 
 PlatformTag lambdaopt::classifyPlatformTag(StringRef Tag) {
   PlatformTag P;
@@ -254,14 +251,29 @@ PlatformTag lambdaopt::classifyPlatformTag(StringRef Tag) {
 // Priority
 //===----------------------------------------------------------------------===//
 
+lambdaopt::WheelTags::WheelTags(const WheelFilename &Wheel) {
+  for (const std::string &T : Wheel.PythonTags)
+    Python.push_back(classifyPythonTag(T));
+  for (const std::string &T : Wheel.AbiTags)
+    Abi.push_back(T);
+  for (const std::string &T : Wheel.PlatformTags)
+    Platform.push_back(classifyPlatformTag(T));
+}
+
 std::optional<unsigned> lambdaopt::tagPriority(const WheelFilename &Wheel,
+                                               const TagTarget &Target) {
+  return tagPriority(WheelTags(Wheel), Target);
+}
+
+std::optional<unsigned> lambdaopt::tagPriority(const WheelTags &Tags,
                                                const TagTarget &Target) {
   const unsigned X = Target.PythonMinor;
   PlatformList Plats(Target);
   const unsigned P = Plats.Count;
   const unsigned Base = (X + 1) * P; // After all cp3*-{cp3X,abi3,none}-plat.
   const unsigned AnyBase = Base + (X + 2) * P;
-  std::string OwnAbi = "cp3" + std::to_string(X);
+  SmallString<8> OwnAbi;
+  ("cp3" + Twine(X)).toVector(OwnAbi);
 
   // Rank of a generic pyN tag in py3X, py3, py3(X-1), ..., py30.
   auto GenericRank = [&](const PythonTag &Py) -> std::optional<unsigned> {
@@ -281,8 +293,7 @@ std::optional<unsigned> lambdaopt::tagPriority(const WheelFilename &Wheel,
     if (!Best || Rank < *Best)
       Best = Rank;
   };
-  for (const std::string &PlatText : Wheel.PlatformTags) {
-    PlatformTag Plat = classifyPlatformTag(PlatText);
+  for (const PlatformTag &Plat : Tags.Platform) {
     bool IsAny = Plat.Kind == PlatformTagKind::Any;
     std::optional<unsigned> PlatIndex;
     if (!IsAny) {
@@ -290,12 +301,11 @@ std::optional<unsigned> lambdaopt::tagPriority(const WheelFilename &Wheel,
       if (!PlatIndex)
         continue;
     }
-    for (const std::string &PyText : Wheel.PythonTags) {
-      PythonTag Py = classifyPythonTag(PyText);
+    for (const PythonTag &Py : Tags.Python) {
       bool IsOwnCPython = Py.TagKind == PythonTag::Kind::CPython &&
                           Py.Major == 3 && Py.Minor && *Py.Minor == X;
       std::optional<unsigned> Generic = GenericRank(Py);
-      for (const std::string &Abi : Wheel.AbiTags) {
+      for (StringRef Abi : Tags.Abi) {
         if (IsAny) {
           if (Abi != "none")
             continue;

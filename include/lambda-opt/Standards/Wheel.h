@@ -109,11 +109,34 @@ struct TagTarget {
   unsigned GlibcMinor = 34;
 };
 
+/// A python tag: "cp312" -> {CPython, 3, 12}; "py3" -> {Generic, 3, none}.
+struct PythonTag {
+  enum class Kind { CPython, Generic, Other } TagKind = Kind::Other;
+  unsigned Major = 0;
+  std::optional<unsigned> Minor;
+};
+
+PythonTag classifyPythonTag(llvm::StringRef Tag);
+
+/// The tags of a wheel file name, classified once. Scans that rank the same
+/// wheels for many targets (the explanations of wheel-availability try every
+/// CPython minor on both architectures) use it instead of re-reading the tag
+/// strings on each call. Refers to \p Wheel's ABI tags: keep it alive.
+struct WheelTags {
+  llvm::SmallVector<PythonTag, 1> Python;
+  llvm::SmallVector<llvm::StringRef, 1> Abi;
+  llvm::SmallVector<PlatformTag, 2> Platform;
+
+  explicit WheelTags(const WheelFilename &Wheel);
+};
+
 /// The rank of the best tag of \p Wheel for \p Target (lower is preferred),
 /// or std::nullopt if no tag is compatible. The ranks equal positions in the
 /// ordered tag list `packaging.tags` builds for CPython 3.X with the manylinux
 /// platforms the target's glibc allows (linux_<arch> excluded).
 std::optional<unsigned> tagPriority(const WheelFilename &Wheel,
+                                    const TagTarget &Target);
+std::optional<unsigned> tagPriority(const WheelTags &Tags,
                                     const TagTarget &Target);
 
 /// The index of the preferred compatible wheel among \p Candidates: lowest
