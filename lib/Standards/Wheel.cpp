@@ -9,9 +9,7 @@
 #include "lambda-opt/Support/PercentEncoding.h"
 
 #include "llvm/ADT/STLExtras.h"
-#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/ADT/Twine.h"
 
 #include <algorithm>
 
@@ -272,8 +270,7 @@ std::optional<unsigned> lambdaopt::tagPriority(const WheelTags &Tags,
   const unsigned P = Plats.Count;
   const unsigned Base = (X + 1) * P; // After all cp3*-{cp3X,abi3,none}-plat.
   const unsigned AnyBase = Base + (X + 2) * P;
-  SmallString<8> OwnAbi;
-  ("cp3" + Twine(X)).toVector(OwnAbi);
+  std::string OwnAbi = "cp3" + std::to_string(X); // short: no allocation
 
   // Rank of a generic pyN tag in py3X, py3, py3(X-1), ..., py30.
   auto GenericRank = [&](const PythonTag &Py) -> std::optional<unsigned> {
