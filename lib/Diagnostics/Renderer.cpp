@@ -13,6 +13,9 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
 
+#include <algorithm>
+#include <cstring>
+
 using namespace llvm;
 using namespace lambdaopt;
 
@@ -49,6 +52,53 @@ static std::string makeDisplayPath(StringRef Path, StringRef BaseDir) {
   return sys::path::convert_to_slash(Rel);
 }
 
+const std::vector<uint32_t> &LineTables::getTable(const SourceMgr &SM,
+                                                  unsigned BufferID) {
+  auto It = Tables.find(BufferID);
+  if (It != Tables.end())
+    return It->second;
+  std::vector<uint32_t> &Table = Tables[BufferID];
+  StringRef Text = SM.getMemoryBuffer(BufferID)->getBuffer();
+  const char *Begin = Text.begin(), *End = Text.end();
+  for (const char *P = Begin; P != End;) {
+    const void *NL = std::memchr(P, '\n', End - P);
+    if (!NL)
+      break;
+    P = static_cast<const char *>(NL);
+    Table.push_back(static_cast<uint32_t>(P - Begin));
+    ++P;
+  }
+  return Table;
+}
+
+std::pair<unsigned, unsigned> LineTables::getLineAndColumn(const SourceMgr &SM,
+                                                           unsigned BufferID,
+                                                           SMLoc Loc) {
+  const std::vector<uint32_t> &Table = getTable(SM, BufferID);
+  const char *Begin = SM.getMemoryBuffer(BufferID)->getBufferStart();
+  uint32_t Offset = static_cast<uint32_t>(Loc.getPointer() - Begin);
+  // Newlines before Offset: the line is one more; it starts after the last.
+  size_t Before = llvm::lower_bound(Table, Offset) - Table.begin();
+  uint32_t LineStart = Before ? Table[Before - 1] + 1 : 0;
+  // As SourceMgr does, a '\r' also starts the count of columns.
+  if (const void *CR = memrchr(Begin + LineStart, '\r', Offset - LineStart))
+    LineStart = static_cast<const char *>(CR) - Begin + 1;
+  return {static_cast<unsigned>(Before + 1), Offset - LineStart + 1};
+}
+
+StringRef LineTables::getLine(const SourceMgr &SM, unsigned BufferID,
+                              unsigned Line) {
+  const std::vector<uint32_t> &Table = getTable(SM, BufferID);
+  StringRef Text = SM.getMemoryBuffer(BufferID)->getBuffer();
+  if (Line == 0 || Line > Table.size() + 1)
+    return {};
+  size_t Start = Line == 1 ? 0 : Table[Line - 2] + 1;
+  size_t End = Line <= Table.size() ? Table[Line - 1] : Text.size();
+  StringRef Contents = Text.slice(Start, End);
+  Contents.consume_back("\r");
+  return Contents;
+}
+
 ResolvedLocation lambdaopt::resolveLocation(const RenderContext &Ctx,
                                             SMRange Range) {
   ResolvedLocation L;
@@ -59,14 +109,15 @@ ResolvedLocation lambdaopt::resolveLocation(const RenderContext &Ctx,
     return L;
   L.File = makeDisplayPath(
       Ctx.SM->getMemoryBuffer(Buffer)->getBufferIdentifier(), Ctx.BaseDir);
-  std::tie(L.Line, L.Column) = Ctx.SM->getLineAndColumn(Range.Start, Buffer);
+  std::tie(L.Line, L.Column) =
+      Ctx.Lines.getLineAndColumn(*Ctx.SM, Buffer, Range.Start);
   L.EndLine = L.Line;
   L.EndColumn = L.Column + 1;
   if (Range.End.isValid() &&
       Range.End.getPointer() > Range.Start.getPointer() &&
       Ctx.SM->FindBufferContainingLoc(Range.End) == Buffer)
     std::tie(L.EndLine, L.EndColumn) =
-        Ctx.SM->getLineAndColumn(Range.End, Buffer);
+        Ctx.Lines.getLineAndColumn(*Ctx.SM, Buffer, Range.End);
   return L;
 }
 
@@ -101,15 +152,21 @@ void lambdaopt::renderText(ArrayRef<Diagnostic> Diags, const RenderContext &Ctx,
     if (L.Line == 0) {
       SMDiagnostic(L.File, Kind, Message).print(nullptr, OS, Ctx.UseColor);
     } else {
-      SmallVector<SMRange, 1> Ranges;
+      // The source line, and the range underlined on it (clipped to it).
+      unsigned Buffer = Ctx.SM->FindBufferContainingLoc(D.Range.Start);
+      StringRef Line = Ctx.Lines.getLine(*Ctx.SM, Buffer, L.Line);
+      unsigned Column = L.Column - 1;
+      SmallVector<std::pair<unsigned, unsigned>, 1> Ranges;
       if (D.Range.End.isValid() &&
-          D.Range.End.getPointer() > D.Range.Start.getPointer() + 1)
-        Ranges.push_back(D.Range);
-      SMDiagnostic Located =
-          Ctx.SM->GetMessage(D.Range.Start, Kind, Message, Ranges);
-      SMDiagnostic(*Ctx.SM, D.Range.Start, L.File, Located.getLineNo(),
-                   Located.getColumnNo(), Kind, Message,
-                   Located.getLineContents(), Located.getRanges())
+          D.Range.End.getPointer() > D.Range.Start.getPointer() + 1 &&
+          Column < Line.size()) {
+        size_t Width = std::min<size_t>(D.Range.End.getPointer() -
+                                            D.Range.Start.getPointer(),
+                                        Line.size() - Column);
+        Ranges.push_back({Column, unsigned(Column + Width)});
+      }
+      SMDiagnostic(*Ctx.SM, D.Range.Start, L.File, L.Line, Column, Kind,
+                   Message, Line, Ranges)
           .print(nullptr, OS, Ctx.UseColor);
     }
     for (const std::string &Note : D.Notes)

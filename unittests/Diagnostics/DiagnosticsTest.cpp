@@ -134,3 +134,26 @@ TEST_F(DiagnosticsTest, TextJSONSARIFAndGitHub) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(LineTablesTest, AgreesWithSourceMgr) {
+  // LF and CRLF line ends, an empty line, a last line without a line end.
+  SourceMgr SM;
+  StringRef Text = "a = 1\r\n\n[[package]]\nname = \"x\"\r\nlast";
+  unsigned ID = SM.AddNewSourceBuffer(
+      MemoryBuffer::getMemBuffer(Text, "uv.lock", false), SMLoc());
+  LineTables Lines;
+  for (size_t I = 0; I < Text.size(); ++I) {
+    SMLoc Loc = SMLoc::getFromPointer(Text.data() + I);
+    EXPECT_EQ(Lines.getLineAndColumn(SM, ID, Loc), SM.getLineAndColumn(Loc, ID))
+        << "offset " << I;
+  }
+  EXPECT_EQ(Lines.getLine(SM, ID, 1), "a = 1");
+  EXPECT_EQ(Lines.getLine(SM, ID, 2), "");
+  EXPECT_EQ(Lines.getLine(SM, ID, 4), "name = \"x\"");
+  EXPECT_EQ(Lines.getLine(SM, ID, 5), "last");
+  EXPECT_EQ(Lines.getLine(SM, ID, 6), "");
+}
+
+} // namespace
