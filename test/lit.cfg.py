@@ -46,7 +46,8 @@ config.substitutions.append(("%cmake", config.cmake_command))
 config.substitutions.append(("%cxx", config.cxx_compiler))
 
 # Optional tools and interpreters become lit features.
-for tool in ["umoci", "skopeo", "oci-image-tool", "unzip", "zipinfo"]:
+for tool in ["umoci", "skopeo", "oci-image-tool", "unzip", "zipinfo", "git",
+             "pre-commit"]:
     if shutil.which(tool):
         config.available_features.add(tool)
 pyenv = os.path.expanduser("~/.pyenv/versions")
