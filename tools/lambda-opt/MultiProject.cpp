@@ -44,6 +44,9 @@ std::vector<ProjectInput>
 lambdaopt::collectProjectInputs(ArrayRef<std::string> Args) {
   std::vector<ProjectInput> Inputs;
   StringSet<> Seen;
+  SmallString<256> Cwd;
+  if (sys::fs::current_path(Cwd))
+    Cwd.clear();
   for (const std::string &Arg : Args) {
     ProjectInput In;
     In.Path = Arg;
@@ -58,10 +61,16 @@ lambdaopt::collectProjectInputs(ArrayRef<std::string> Args) {
     if (IsDir)
       sys::path::append(Lock, "uv.lock");
     sys::path::remove_dots(Lock, /*remove_dot_dot=*/true);
-    In.Label = sys::path::convert_to_slash(Lock);
     SmallString<256> Key(Lock);
     sys::fs::make_absolute(Key);
     sys::path::remove_dots(Key, /*remove_dot_dot=*/true);
+    // Named as findings name files: relative to the current directory when
+    // under it.
+    StringRef Display = Lock;
+    StringRef Rel = Key;
+    if (!Cwd.empty() && Rel.consume_front(Cwd) && Rel.consume_front("/"))
+      Display = Rel;
+    In.Label = sys::path::convert_to_slash(Display);
     if (!Seen.insert(Key).second)
       continue;
     Inputs.push_back(std::move(In));
