@@ -16,6 +16,10 @@ build=${LAMBDA_OPT_RELEASE_BUILD:-$root/build-release}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
+# A clean checkout has neither the build's packages nor the TOML grammar;
+# bootstrap.sh brings both and does nothing when they are there.
+bash "$root/utils/bootstrap.sh"
+
 for tool in cmake ninja cpack dpkg-shlibdeps patchelf readelf python3; do
   command -v "$tool" >/dev/null ||
     { echo "release: error: $tool is missing; run utils/bootstrap.sh" >&2; exit 2; }
