@@ -403,10 +403,10 @@ static void checkProject(StringRef Input, PassBuilder &PB,
                          ProjectPassManager &PM,
                          PassInstrumentationCallbacks &PIC, StringRef EmitKind,
                          ProjectRun &Run, raw_ostream &ErrOS) {
-  auto setStatus = [&](int Status) { Run.Status = Status; };
+  auto SetStatus = [&](int Status) { Run.Status = Status; };
   auto Fail = [&](Error E) {
     WithColor::error(ErrOS, "lambda-opt") << toString(std::move(E)) << '\n';
-    setStatus(ExitUsage);
+    SetStatus(ExitUsage);
   };
   // Load: parse uv.lock and pyproject.toml into the IR.
   Run.P = std::make_unique<Project>();
@@ -416,7 +416,7 @@ static void checkProject(StringRef Input, PassBuilder &PB,
   LoadOpts.LineArrays = ParseLineArrays;
   if (Error E = loadProject(*P, Input, LoadOpts)) {
     printError(std::move(E), P->getSourceMgr(), "lambda-opt", ErrOS);
-    return setStatus(ExitUsage);
+    return SetStatus(ExitUsage);
   }
 
   // Configure: [tool.lambda-opt] (or --config), then the command line.
@@ -424,7 +424,7 @@ static void checkProject(StringRef Input, PassBuilder &PB,
   if (!ConfigPath.empty())
     if (Error E = readConfigFile(*P, ConfigPath)) {
       printError(std::move(E), P->getSourceMgr(), "lambda-opt", ErrOS);
-      return setStatus(ExitUsage);
+      return SetStatus(ExitUsage);
     }
   if (P->Metadata.LambdaOpt) {
     std::vector<std::string> Keys = PB.getConfigKeys();
@@ -438,12 +438,12 @@ static void checkProject(StringRef Input, PassBuilder &PB,
             readProjectOptions(*P->Metadata.LambdaOpt, ConfigDir,
                                P->Options))) {
       printError(std::move(E), P->getSourceMgr(), "lambda-opt", ErrOS);
-      return setStatus(ExitUsage);
+      return SetStatus(ExitUsage);
     }
   }
   if (Error E = applyCommandLine(P->Options)) {
     printError(std::move(E), P->getSourceMgr(), "lambda-opt", ErrOS);
-    return setStatus(ExitUsage);
+    return SetStatus(ExitUsage);
   }
   // The opt-in size transforms join the default pipeline before its
   // emitter: verify, lints, strip-<kind>..., emit-<kind>.
@@ -466,7 +466,7 @@ static void checkProject(StringRef Input, PassBuilder &PB,
   DiagnosticEngine Diags(PB.getRules());
   if (Error E = Diags.configure(DiagOpts)) {
     printError(std::move(E), P->getSourceMgr(), "lambda-opt", ErrOS);
-    return setStatus(ExitUsage);
+    return SetStatus(ExitUsage);
   }
 
   // Run: the pipeline, with the debugging instrumentation around passes.
@@ -489,7 +489,7 @@ static void checkProject(StringRef Input, PassBuilder &PB,
 
   Diags.finish(P->getSourceMgr());
   Run.Diags = Diags.getDiagnostics().vec();
-  setStatus(Diags.getCount(Severity::Error) ? ExitFindings : ExitClean);
+  SetStatus(Diags.getCount(Severity::Error) ? ExitFindings : ExitClean);
 }
 
 int main(int argc, char **argv) {
