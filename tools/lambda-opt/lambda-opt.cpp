@@ -506,7 +506,8 @@ int main(int argc, char **argv) {
           "lambda-opt: check and package a uv project for AWS Lambda\n\n"
           "  Reads PROJECT/uv.lock and PROJECT/pyproject.toml (PROJECT "
           "defaults to the\n  current directory, or may be the path of a "
-          "uv.lock).\n",
+          "uv.lock or a pyproject.toml).\n  Several PROJECTs are checked "
+          "side by side and reported together.\n",
           &errs()))
     return ExitUsage;
 
