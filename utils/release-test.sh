@@ -32,6 +32,7 @@ if [ -z "$dist" ]; then
   step "building the release artifacts"
   bash "$root/utils/release.sh" "$dist"
 fi
+dist=$(cd "$dist" && pwd)
 wheel=$(ls "$dist"/lambda_opt-*-py3-none-manylinux_*_x86_64.whl)
 deb=$(ls "$dist"/lambda-opt_*.deb)
 tgz=$(ls "$dist"/lambda-opt-*.tar.gz)
