@@ -46,9 +46,13 @@ config.substitutions.append(("%cmake", config.cmake_command))
 config.substitutions.append(("%cxx", config.cxx_compiler))
 
 # Optional tools and interpreters become lit features.
-for tool in ["umoci", "skopeo", "oci-image-tool", "unzip", "zipinfo"]:
+for tool in ["umoci", "skopeo", "oci-image-tool", "unzip", "zipinfo", "git",
+             "pre-commit"]:
     if shutil.which(tool):
         config.available_features.add(tool)
+# pre-commit tests use the source tree as a hook repository.
+if os.path.exists(os.path.join(config.lambda_opt_src_root, ".git")):
+    config.available_features.add("source-git")
 pyenv = os.path.expanduser("~/.pyenv/versions")
 if os.path.isdir(pyenv):
     for entry in sorted(os.listdir(pyenv)):

@@ -7,7 +7,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 packages=(
-  build-essential cmake ninja-build pkg-config git python3 zip unzip
+  build-essential cmake ninja-build pkg-config git python3 python3-venv zip unzip patchelf pre-commit
   llvm-14-dev llvm-14-tools clang-14 libclang-rt-14-dev clang-format-14 clang-tidy-14
   libtree-sitter-dev libsimdjson-dev libre2-dev libzip-dev
   libcurl4-openssl-dev libarchive-dev libssl-dev zlib1g-dev

@@ -14,6 +14,7 @@
 #include "llvm/Support/Path.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 using namespace llvm;
@@ -198,10 +199,20 @@ static json::Value toJSONOrNull(StringRef S) {
   return S.str();
 }
 
-void lambdaopt::renderJSON(ArrayRef<Diagnostic> Diags, const RenderContext &Ctx,
-                           raw_ostream &OS) {
-  json::Array Out;
-  unsigned Counts[3] = {0, 0, 0};
+/// Counts of notes, warnings and errors, indexed by Severity.
+using SeverityCounts = std::array<unsigned, 3>;
+
+static json::Object toJSON(const SeverityCounts &Counts) {
+  return json::Object{
+      {"errors", Counts[static_cast<unsigned>(Severity::Error)]},
+      {"warnings", Counts[static_cast<unsigned>(Severity::Warning)]},
+      {"notes", Counts[static_cast<unsigned>(Severity::Note)]},
+  };
+}
+
+static SeverityCounts appendJSON(ArrayRef<Diagnostic> Diags,
+                                 const RenderContext &Ctx, json::Array &Out) {
+  SeverityCounts Counts = {0, 0, 0};
   for (const Diagnostic &D : Diags) {
     ++Counts[static_cast<unsigned>(D.Level)];
     ResolvedLocation L = resolveLocation(Ctx, D.Range);
@@ -223,13 +234,39 @@ void lambdaopt::renderJSON(ArrayRef<Diagnostic> Diags, const RenderContext &Ctx,
         {"fix", toJSONOrNull(D.FixHint)},
     });
   }
-  json::Object Summary{
-      {"errors", Counts[static_cast<unsigned>(Severity::Error)]},
-      {"warnings", Counts[static_cast<unsigned>(Severity::Warning)]},
-      {"notes", Counts[static_cast<unsigned>(Severity::Note)]},
-  };
+  return Counts;
+}
+
+void lambdaopt::renderJSON(ArrayRef<Diagnostic> Diags, const RenderContext &Ctx,
+                           raw_ostream &OS) {
+  json::Array Out;
+  SeverityCounts Counts = appendJSON(Diags, Ctx, Out);
   json::Value Root = json::Object{{"diagnostics", std::move(Out)},
-                                  {"summary", std::move(Summary)}};
+                                  {"summary", toJSON(Counts)}};
+  OS << formatv("{0:2}", Root) << '\n';
+}
+
+/// One document for several projects: every finding in "diagnostics" (in
+/// project order), the totals in "summary", and each project's own counts
+/// or its error in "projects".
+static void renderJSONGroups(ArrayRef<DiagnosticGroup> Groups,
+                             const RenderContext &Ctx, raw_ostream &OS) {
+  json::Array Out, Projects;
+  SeverityCounts Total = {0, 0, 0};
+  for (const DiagnosticGroup &G : Groups) {
+    RenderContext GroupCtx = Ctx;
+    GroupCtx.SM = G.SM;
+    SeverityCounts Counts = appendJSON(G.Diags, GroupCtx, Out);
+    for (unsigned I = 0; I != Total.size(); ++I)
+      Total[I] += Counts[I];
+    json::Object Project = toJSON(Counts);
+    Project["project"] = G.Label;
+    Project["error"] = toJSONOrNull(G.Error);
+    Projects.push_back(std::move(Project));
+  }
+  json::Value Root = json::Object{{"diagnostics", std::move(Out)},
+                                  {"projects", std::move(Projects)},
+                                  {"summary", toJSON(Total)}};
   OS << formatv("{0:2}", Root) << '\n';
 }
 
@@ -246,24 +283,9 @@ static std::string getMessageWithNotes(const Diagnostic &D) {
   return Text;
 }
 
-void lambdaopt::renderSARIF(ArrayRef<Diagnostic> Diags,
-                            const RenderContext &Ctx, raw_ostream &OS) {
-  json::Array Rules;
-  if (Ctx.Rules) {
-    for (const RuleInfo &R : Ctx.Rules->getRules()) {
-      StringRef Help = R.Documentation.empty() ? R.Summary : R.Documentation;
-      Rules.push_back(json::Object{
-          {"id", R.Code},
-          {"name", R.Name},
-          {"shortDescription", json::Object{{"text", R.Summary}}},
-          {"fullDescription", json::Object{{"text", R.Summary}}},
-          {"help", json::Object{{"text", Help}, {"markdown", Help}}},
-          {"defaultConfiguration",
-           json::Object{{"level", getSeverityName(R.DefaultSeverity)}}},
-          {"properties", json::Object{{"tags", json::Array{R.Group}}}},
-      });
-    }
-  }
+/// Appends the SARIF results of \p Diags to \p Results.
+static void appendSARIF(ArrayRef<Diagnostic> Diags, const RenderContext &Ctx,
+                        json::Array &Results) {
   // SARIF results need a location: findings about the whole project point
   // at the first line of the first input.
   ResolvedLocation Fallback;
@@ -272,7 +294,6 @@ void lambdaopt::renderSARIF(ArrayRef<Diagnostic> Diags,
         Ctx, SMRange(SMLoc::getFromPointer(
                          Ctx.SM->getMemoryBuffer(1)->getBufferStart()),
                      SMLoc()));
-  json::Array Results;
   for (const Diagnostic &D : Diags) {
     ResolvedLocation L = resolveLocation(Ctx, D.Range);
     if (L.Line == 0)
@@ -297,6 +318,28 @@ void lambdaopt::renderSARIF(ArrayRef<Diagnostic> Diags,
            }}}};
     Results.push_back(std::move(Result));
   }
+}
+
+/// One SARIF run holding \p Results: GitHub code scanning takes one run per
+/// tool and category, so several projects share it.
+static void renderSARIFRun(json::Array Results, const RenderContext &Ctx,
+                           raw_ostream &OS) {
+  json::Array Rules;
+  if (Ctx.Rules) {
+    for (const RuleInfo &R : Ctx.Rules->getRules()) {
+      StringRef Help = R.Documentation.empty() ? R.Summary : R.Documentation;
+      Rules.push_back(json::Object{
+          {"id", R.Code},
+          {"name", R.Name},
+          {"shortDescription", json::Object{{"text", R.Summary}}},
+          {"fullDescription", json::Object{{"text", R.Summary}}},
+          {"help", json::Object{{"text", Help}, {"markdown", Help}}},
+          {"defaultConfiguration",
+           json::Object{{"level", getSeverityName(R.DefaultSeverity)}}},
+          {"properties", json::Object{{"tags", json::Array{R.Group}}}},
+      });
+    }
+  }
   json::Object Driver{
       {"name", "lambda-opt"},
       {"version", getVersionString()},
@@ -312,6 +355,13 @@ void lambdaopt::renderSARIF(ArrayRef<Diagnostic> Diags,
                }}},
   };
   OS << formatv("{0:2}", Root) << '\n';
+}
+
+void lambdaopt::renderSARIF(ArrayRef<Diagnostic> Diags,
+                            const RenderContext &Ctx, raw_ostream &OS) {
+  json::Array Results;
+  appendSARIF(Diags, Ctx, Results);
+  renderSARIFRun(std::move(Results), Ctx, OS);
 }
 
 //===----------------------------------------------------------------------===//
@@ -388,4 +438,25 @@ void lambdaopt::renderDiagnostics(OutputFormatKind Format,
     return renderGitHub(Diags, Ctx, OS);
   }
   llvm_unreachable("unknown output format");
+}
+
+void lambdaopt::renderDiagnostics(OutputFormatKind Format,
+                                  ArrayRef<DiagnosticGroup> Groups,
+                                  const RenderContext &Ctx, raw_ostream &OS) {
+  if (Format == OutputFormatKind::JSON)
+    return renderJSONGroups(Groups, Ctx, OS);
+  if (Format == OutputFormatKind::SARIF) {
+    json::Array Results;
+    for (const DiagnosticGroup &G : Groups) {
+      RenderContext GroupCtx = Ctx;
+      GroupCtx.SM = G.SM;
+      appendSARIF(G.Diags, GroupCtx, Results);
+    }
+    return renderSARIFRun(std::move(Results), Ctx, OS);
+  }
+  for (const DiagnosticGroup &G : Groups) {
+    RenderContext GroupCtx = Ctx;
+    GroupCtx.SM = G.SM;
+    renderDiagnostics(Format, G.Diags, GroupCtx, OS);
+  }
 }

@@ -13,6 +13,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "MultiProject.h"
+
 #include "lambda-opt/Diagnostics/Config.h"
 #include "lambda-opt/Diagnostics/DiagnosticEngine.h"
 #include "lambda-opt/Diagnostics/Renderer.h"
@@ -47,8 +49,9 @@ static cl::OptionCategory TargetCategory("Target options");
 static cl::OptionCategory PackagingCategory("Packaging options");
 static cl::OptionCategory DebugCategory("Pass debugging options");
 
-static cl::opt<std::string> InputPath(cl::Positional, cl::desc("[PROJECT]"),
-                                      cl::init("."), cl::cat(MainCategory));
+static cl::list<std::string> InputPaths(cl::Positional,
+                                        cl::desc("[PROJECT...]"),
+                                        cl::ZeroOrMore, cl::cat(MainCategory));
 
 static cl::opt<std::string>
     Emit("emit",
@@ -258,6 +261,7 @@ EXAMPLES:
   lambda-opt --emit=layer -o layer.zip
   lambda-opt --emit=image -o image --handler=app.main.handler
   lambda-opt --output-format=sarif > lambda-opt.sarif
+  lambda-opt services/api services/worker/uv.lock   several projects, one report
   lambda-opt --explain=LO101              what a rule checks and how to fix it
 
 EXIT STATUS:
@@ -379,6 +383,115 @@ static Error applyCommandLine(ProjectOptions &Opts) {
   return Error::success();
 }
 
+/// The pipeline: --passes or the default, then the emitter of \p EmitKind.
+static Error buildPipeline(PassBuilder &PB, ProjectPassManager &PM,
+                           StringRef EmitKind) {
+  if (Passes.getNumOccurrences()) {
+    if (Error E = PB.parsePassPipeline(PM, Passes))
+      return E;
+    if (!EmitKind.empty())
+      if (Error E = PB.parsePassPipeline(PM, ("emit-" + EmitKind).str()))
+        return E;
+    return Error::success();
+  }
+  return PB.buildDefaultPipeline(PM, EmitKind);
+}
+
+/// Loads, configures and checks the project at \p Input into \p Run;
+/// errors go to \p ErrOS and make Run.Status 2.
+static void checkProject(StringRef Input, PassBuilder &PB,
+                         ProjectPassManager &PM,
+                         PassInstrumentationCallbacks &PIC, StringRef EmitKind,
+                         ProjectRun &Run, raw_ostream &ErrOS) {
+  auto SetStatus = [&](int Status) { Run.Status = Status; };
+  auto Fail = [&](Error E) {
+    WithColor::error(ErrOS, "lambda-opt") << toString(std::move(E)) << '\n';
+    SetStatus(ExitUsage);
+  };
+  // Load: parse uv.lock and pyproject.toml into the IR.
+  Run.P = std::make_unique<Project>();
+  Project *P = Run.P.get();
+  LoadOptions LoadOpts;
+  LoadOpts.Threads = ParseThreads;
+  LoadOpts.LineArrays = ParseLineArrays;
+  if (Error E = loadProject(*P, Input, LoadOpts)) {
+    printError(std::move(E), P->getSourceMgr(), "lambda-opt", ErrOS);
+    return SetStatus(ExitUsage);
+  }
+
+  // Configure: [tool.lambda-opt] (or --config), then the command line.
+  DiagnosticOptions DiagOpts;
+  if (!ConfigPath.empty())
+    if (Error E = readConfigFile(*P, ConfigPath)) {
+      printError(std::move(E), P->getSourceMgr(), "lambda-opt", ErrOS);
+      return SetStatus(ExitUsage);
+    }
+  if (P->Metadata.LambdaOpt) {
+    std::vector<std::string> Keys = PB.getConfigKeys();
+    for (StringRef K : getProjectOptionKeys())
+      Keys.push_back(K.str());
+    StringRef ConfigDir = ConfigPath.empty()
+                              ? StringRef(P->RootDir)
+                              : sys::path::parent_path(ConfigPath);
+    if (Error E = joinErrors(
+            readDiagnosticConfig(*P->Metadata.LambdaOpt, Keys, DiagOpts),
+            readProjectOptions(*P->Metadata.LambdaOpt, ConfigDir,
+                               P->Options))) {
+      printError(std::move(E), P->getSourceMgr(), "lambda-opt", ErrOS);
+      return SetStatus(ExitUsage);
+    }
+  }
+  if (Error E = applyCommandLine(P->Options)) {
+    printError(std::move(E), P->getSourceMgr(), "lambda-opt", ErrOS);
+    return SetStatus(ExitUsage);
+  }
+  // The opt-in size transforms join the default pipeline before its
+  // emitter: verify, lints, strip-<kind>..., emit-<kind>.
+  if (!Passes.getNumOccurrences() && !P->Options.Strip.empty()) {
+    std::string Tail;
+    for (const std::string &Kind : P->Options.Strip)
+      Tail += "strip-" + Kind + ",";
+    if (EmitKind.empty())
+      return Fail(createStringError(inconvertibleErrorCode(),
+                                    "--strip needs an emitter (--emit=zip "
+                                    "or --emit=layer)"));
+    PM = ProjectPassManager();
+    if (Error E = PB.buildDefaultPipeline(PM, ""))
+      return Fail(std::move(E));
+    if (Error E = PB.parsePassPipeline(PM, Tail + "emit-" + EmitKind.str()))
+      return Fail(std::move(E));
+  }
+  applyCommandLineSelectors(Select, ExtendSelect, Ignore, DiagOpts);
+  DiagOpts.WarningsAsErrors |= WarningsAsErrors;
+  DiagnosticEngine Diags(PB.getRules());
+  if (Error E = Diags.configure(DiagOpts)) {
+    printError(std::move(E), P->getSourceMgr(), "lambda-opt", ErrOS);
+    return SetStatus(ExitUsage);
+  }
+
+  // Run: the pipeline, with the debugging instrumentation around passes.
+  InstrumentationOptions InstrOpts;
+  InstrOpts.PrintBeforeAll = PrintBeforeAll;
+  InstrOpts.PrintAfterAll = PrintAfterAll;
+  InstrOpts.PrintBefore = PrintBefore;
+  InstrOpts.PrintAfter = PrintAfter;
+  InstrOpts.PrintChanged = PrintChanged;
+  InstrOpts.TimePasses = TimePasses;
+  InstrOpts.DebugPassManager = DebugPassManager;
+  InstrOpts.VerifyEach = VerifyEach;
+  StandardInstrumentations SI(InstrOpts, ErrOS);
+  SI.registerCallbacks(PIC);
+  AnalysisManager AM(*P, Diags, &PIC);
+  Expected<PreservedAnalyses> Result = PM.run(*P, AM);
+  SI.printTimeReport(ErrOS);
+  if (!Result)
+    return Fail(Result.takeError());
+
+  Diags.finish(P->getSourceMgr());
+  Run.Diags = Diags.getDiagnostics().vec();
+  SetStatus(Diags.getCount(Severity::Error) ? ExitFindings : ExitClean);
+}
+
 int main(int argc, char **argv) {
   InitLLVM X(argc, argv);
   // Without TZ, glibc stats /etc/localtime on every local-time conversion,
@@ -393,7 +506,8 @@ int main(int argc, char **argv) {
           "lambda-opt: check and package a uv project for AWS Lambda\n\n"
           "  Reads PROJECT/uv.lock and PROJECT/pyproject.toml (PROJECT "
           "defaults to the\n  current directory, or may be the path of a "
-          "uv.lock).\n",
+          "uv.lock or a pyproject.toml).\n  Several PROJECTs are checked "
+          "side by side and reported together.\n",
           &errs()))
     return ExitUsage;
 
@@ -412,11 +526,13 @@ int main(int argc, char **argv) {
   // Registry: built-in passes and rules, then every plugin's.
   PassInstrumentationCallbacks PIC;
   PassBuilder PB(PIC, TextOS);
+  std::vector<PassPlugin> Plugins;
   for (const std::string &Path : PluginPaths) {
     Expected<PassPlugin> Plugin = PassPlugin::load(Path);
     if (!Plugin)
       return fail(Plugin.takeError());
     Plugin->registerCallbacks(PB);
+    Plugins.push_back(std::move(*Plugin));
   }
 
   // Questions about the registry need no project.
@@ -447,110 +563,62 @@ int main(int argc, char **argv) {
           Emit.c_str()));
     }
   }
-  if (Passes.getNumOccurrences()) {
-    if (Error E = PB.parsePassPipeline(PM, Passes))
-      return fail(std::move(E));
-    if (!EmitKind.empty())
-      if (Error E = PB.parsePassPipeline(PM, ("emit-" + EmitKind).str()))
-        return fail(std::move(E));
-  } else if (Error E = PB.buildDefaultPipeline(PM, EmitKind)) {
+  if (Error E = buildPipeline(PB, PM, EmitKind))
     return fail(std::move(E));
-  }
   if (PrintPipelinePasses) {
     outs() << PB.printPipeline(PM) << '\n';
     return ExitClean;
   }
 
-  // Load: parse uv.lock and pyproject.toml into the IR.
-  auto P = std::make_unique<Project>();
-  LoadOptions LoadOpts;
-  LoadOpts.Threads = ParseThreads;
-  LoadOpts.LineArrays = ParseLineArrays;
-  if (Error E = loadProject(*P, InputPath, LoadOpts)) {
-    printError(std::move(E), P->getSourceMgr(), "lambda-opt", errs());
-    return ExitUsage;
-  }
-
-  // Configure: [tool.lambda-opt] (or --config), then the command line.
-  DiagnosticOptions DiagOpts;
-  if (!ConfigPath.empty())
-    if (Error E = readConfigFile(*P, ConfigPath)) {
-      printError(std::move(E), P->getSourceMgr(), "lambda-opt", errs());
-      return ExitUsage;
-    }
-  if (P->Metadata.LambdaOpt) {
-    std::vector<std::string> Keys = PB.getConfigKeys();
-    for (StringRef K : getProjectOptionKeys())
-      Keys.push_back(K.str());
-    StringRef ConfigDir = ConfigPath.empty()
-                              ? StringRef(P->RootDir)
-                              : sys::path::parent_path(ConfigPath);
-    if (Error E = joinErrors(
-            readDiagnosticConfig(*P->Metadata.LambdaOpt, Keys, DiagOpts),
-            readProjectOptions(*P->Metadata.LambdaOpt, ConfigDir,
-                               P->Options))) {
-      printError(std::move(E), P->getSourceMgr(), "lambda-opt", errs());
-      return ExitUsage;
-    }
-  }
-  if (Error E = applyCommandLine(P->Options)) {
-    printError(std::move(E), P->getSourceMgr(), "lambda-opt", errs());
-    return ExitUsage;
-  }
-  // The opt-in size transforms join the default pipeline before its
-  // emitter: verify, lints, strip-<kind>..., emit-<kind>.
-  if (!Passes.getNumOccurrences() && !P->Options.Strip.empty()) {
-    std::string Tail;
-    for (const std::string &Kind : P->Options.Strip)
-      Tail += "strip-" + Kind + ",";
-    if (EmitKind.empty())
-      return fail(createStringError(inconvertibleErrorCode(),
-                                    "--strip needs an emitter (--emit=zip "
-                                    "or --emit=layer)"));
-    PM = ProjectPassManager();
-    if (Error E = PB.buildDefaultPipeline(PM, ""))
-      return fail(std::move(E));
-    if (Error E = PB.parsePassPipeline(PM, Tail + "emit-" + EmitKind.str()))
-      return fail(std::move(E));
-  }
-  applyCommandLineSelectors(Select, ExtendSelect, Ignore, DiagOpts);
-  DiagOpts.WarningsAsErrors |= WarningsAsErrors;
-  DiagnosticEngine Diags(PB.getRules());
-  if (Error E = Diags.configure(DiagOpts)) {
-    printError(std::move(E), P->getSourceMgr(), "lambda-opt", errs());
-    return ExitUsage;
-  }
-
-  // Run: the pipeline, with the debugging instrumentation around passes.
-  InstrumentationOptions InstrOpts;
-  InstrOpts.PrintBeforeAll = PrintBeforeAll;
-  InstrOpts.PrintAfterAll = PrintAfterAll;
-  InstrOpts.PrintBefore = PrintBefore;
-  InstrOpts.PrintAfter = PrintAfter;
-  InstrOpts.PrintChanged = PrintChanged;
-  InstrOpts.TimePasses = TimePasses;
-  InstrOpts.DebugPassManager = DebugPassManager;
-  InstrOpts.VerifyEach = VerifyEach;
-  StandardInstrumentations SI(InstrOpts, errs());
-  SI.registerCallbacks(PIC);
-  AnalysisManager AM(*P, Diags, &PIC);
-  Expected<PreservedAnalyses> Result = PM.run(*P, AM);
-  SI.printTimeReport(errs());
-  if (!Result)
-    return fail(Result.takeError());
-
-  // Report: findings in the chosen format.
-  Diags.finish(P->getSourceMgr());
+  // Projects: one, with emission, or several, checked side by side.
+  std::vector<std::string> Args(InputPaths.begin(), InputPaths.end());
+  if (Args.empty())
+    Args.push_back(".");
+  std::vector<ProjectInput> Inputs = collectProjectInputs(Args);
   RenderContext Ctx;
-  Ctx.SM = &P->getSourceMgr();
   Ctx.Rules = &PB.getRules();
   SmallString<256> Cwd;
   if (!sys::fs::current_path(Cwd))
     Ctx.BaseDir = std::string(Cwd);
   bool ToStderr = *Format == OutputFormatKind::Text;
-  raw_ostream &DiagOS = ToStderr ? errs() : outs();
   Ctx.UseColor = ToStderr && errs().has_colors();
-  renderDiagnostics(*Format, Diags.getDiagnostics(), Ctx, DiagOS);
+  if (Inputs.size() > 1) {
+    if (!EmitKind.empty() || EmitsText || StringRef(Passes).contains("emit-"))
+      return fail(createStringError(
+          inconvertibleErrorCode(),
+          "%zu projects given, but an emitter writes one project's output: "
+          "run lambda-opt once per project to emit",
+          Inputs.size()));
+    // Each project gets its own registry and pipeline: passes keep state.
+    auto Check = [&](StringRef Path, ProjectRun &Run) {
+      PassInstrumentationCallbacks LocalPIC;
+      SmallString<0> Unused;
+      raw_svector_ostream UnusedOS(Unused);
+      PassBuilder LocalPB(LocalPIC, UnusedOS);
+      for (const PassPlugin &Plugin : Plugins)
+        Plugin.registerCallbacks(LocalPB);
+      ProjectPassManager LocalPM;
+      raw_string_ostream LogOS(Run.Log);
+      if (Error E = buildPipeline(LocalPB, LocalPM, EmitKind)) {
+        WithColor::error(LogOS, "lambda-opt") << toString(std::move(E)) << '\n';
+        Run.Status = ExitUsage;
+        return;
+      }
+      checkProject(Path, LocalPB, LocalPM, LocalPIC, EmitKind, Run, LogOS);
+    };
+    return checkProjects(Inputs, Check, *Format, Ctx, ExitZero);
+  }
+
+  ProjectRun Run;
+  checkProject(Inputs.front().Path, PB, PM, PIC, EmitKind, Run, errs());
+  if (Run.Status == ExitUsage)
+    return ExitUsage;
+  Project *P = Run.P.get();
+
+  // Report: findings in the chosen format.
+  Ctx.SM = &P->getSourceMgr();
+  raw_ostream &DiagOS = ToStderr ? errs() : outs();
+  renderDiagnostics(*Format, Run.Diags, Ctx, DiagOS);
 
   // Write: the text output, whole or not at all.
   if (EmitsText || !TextOutput.empty()) {
@@ -564,7 +632,7 @@ int main(int argc, char **argv) {
   }
 
   // Exit: 1 when an error-severity finding remains, unless --exit-zero.
-  if (Diags.getCount(Severity::Error) && !ExitZero)
+  if (Run.Status == ExitFindings && !ExitZero)
     return ExitFindings;
   return ExitClean;
 }

@@ -83,6 +83,24 @@ void renderDiagnostics(OutputFormatKind Format,
                        llvm::ArrayRef<Diagnostic> Diags,
                        const RenderContext &Ctx, llvm::raw_ostream &OS);
 
+/// The findings of one project of a run that checks several, with the
+/// sources they point into.
+struct DiagnosticGroup {
+  const llvm::SourceMgr *SM = nullptr;
+  llvm::ArrayRef<Diagnostic> Diags;
+  /// The project as the user named it (JSON's "projects").
+  std::string Label;
+  /// Why the project could not be checked; empty when it was.
+  std::string Error;
+};
+
+/// Renders the findings of several projects as one document (one JSON
+/// object, one SARIF run) or, for text and github, one group after the
+/// other. \p Ctx.SM is ignored: each group brings its own.
+void renderDiagnostics(OutputFormatKind Format,
+                       llvm::ArrayRef<DiagnosticGroup> Groups,
+                       const RenderContext &Ctx, llvm::raw_ostream &OS);
+
 void renderText(llvm::ArrayRef<Diagnostic> Diags, const RenderContext &Ctx,
                 llvm::raw_ostream &OS);
 void renderJSON(llvm::ArrayRef<Diagnostic> Diags, const RenderContext &Ctx,
