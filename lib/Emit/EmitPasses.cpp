@@ -318,6 +318,10 @@ Expected<PreservedAnalyses> EmitArchivePass<K>::run(Project &P,
   if (Opts.OutputPath.empty() || Opts.OutputPath == "-")
     return makeError("--emit=" + What +
                      " writes a file; name it with -o <file>.zip");
+  if (StringRef(Opts.OutputPath).startswith("docker://"))
+    return makeError("--emit=" + What + " writes a file, not an image; '" +
+                     Opts.OutputPath +
+                     "' is a registry, which --emit=image pushes to");
   unsigned Errors = AM.getDiagnostics().getCount(Severity::Error);
   if (Errors && !Opts.Force) {
     WithColor::note(errs(), "lambda-opt")

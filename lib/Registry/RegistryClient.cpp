@@ -1086,15 +1086,16 @@ Expected<PulledImage> lambdaopt::pullImage(const ImageReference &Ref,
       return Result;
     }
   }
+  std::string HowToGet =
+      "copy it into a local layout (`skopeo copy --override-arch " +
+      Arch.str() + " docker://" + Ref.str() +
+      " oci:DIR:TAG`) and pass --base-image=oci:DIR:TAG";
   if (Opts.Offline)
-    return makeError(
-        "base image " + Ref.str() + " (linux/" + Arch +
-        ") is not in the cache '" + Store +
-        "' and --offline forbids pulling it; run once without --offline, or "
-        "copy it into a local layout (`skopeo copy --override-arch " +
-        Arch + " docker://" + Ref.str() +
-        " oci:DIR:TAG`) and pass "
-        "--base-image=oci:DIR:TAG");
+    return makeError("base image " + Ref.str() + " (linux/" + Arch +
+                     ") is not in the cache '" + Store +
+                     "' and --offline forbids pulling it; run once without "
+                     "--offline, or " +
+                     HowToGet);
 
   if (std::error_code EC = sys::fs::create_directories(BlobDir))
     return makeError("cannot create '" + BlobDir + "': " + EC.message());
@@ -1112,6 +1113,11 @@ Expected<PulledImage> lambdaopt::pullImage(const ImageReference &Ref,
       Result.FromCache = true;
       return Result;
     }
+    if (Top.errorIsA<UnreachableError>())
+      return makeError(toString(Top.takeError()) +
+                       "; the image is not in the cache either: run once "
+                       "where the registry is reachable, or " +
+                       HowToGet);
     return Top.takeError();
   }
   std::string SourceDigest = Top->first;
