@@ -60,6 +60,10 @@ constexpr const char *ManifestAccept =
     "application/vnd.docker.distribution.manifest.v2+json";
 /// Manifests, indexes and error bodies are small; blobs go to files.
 constexpr uint64_t MaxInMemoryBody = 8 << 20;
+/// Blobs up to this size go in one PUT; larger ones are sent with PATCH and
+/// closed with an empty PUT, as Docker's own clients send layers (some
+/// registries take large bodies only that way).
+constexpr uint64_t MonolithicUploadLimit = 4 << 20;
 
 Error makeError(const Twine &Msg) {
   return createStringError(inconvertibleErrorCode(), Msg.str());
@@ -999,9 +1003,12 @@ Expected<BlobOutcome> pushBlob(Session &S, const ImageReference &Dest,
     return makeError("'" + BlobPath + "' has " + Twine(Data.size()) +
                      " bytes, the manifest says " + Twine(D.Size));
 
-  if (Opts.ChunkSize && Data.size() > Opts.ChunkSize) {
-    for (uint64_t Off = 0; Off < Data.size(); Off += Opts.ChunkSize) {
-      StringRef Chunk = Data.substr(Off, Opts.ChunkSize);
+  bool Chunked = Opts.ChunkSize ? Data.size() > Opts.ChunkSize
+                                : Data.size() > MonolithicUploadLimit;
+  if (Chunked) {
+    uint64_t ChunkSize = Opts.ChunkSize ? Opts.ChunkSize : Data.size();
+    for (uint64_t Off = 0; Off < Data.size(); Off += ChunkSize) {
+      StringRef Chunk = Data.substr(Off, ChunkSize);
       Request Patch;
       Patch.Method = "PATCH";
       Patch.URL = *Location;

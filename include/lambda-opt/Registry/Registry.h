@@ -113,8 +113,9 @@ struct RegistryOptions {
   unsigned Retries = 3;
   unsigned RetryBaseDelayMs = 200;
   unsigned TimeoutSeconds = 30;
-  /// Blobs larger than this are uploaded in chunks of this size (PATCH);
-  /// 0 uploads every blob in one PUT.
+  /// Blobs larger than this are uploaded in chunks of this size (PATCH
+  /// with Content-Range, then PUT); 0 sends blobs up to 4 MiB in one PUT
+  /// and larger ones in one PATCH.
   uint64_t ChunkSize = 0;
   /// Where notes go (retries, cache use); null means llvm::errs().
   llvm::raw_ostream *Notes = nullptr;
