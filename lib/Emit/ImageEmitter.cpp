@@ -135,7 +135,12 @@ bool mayWrite(const ProjectOptions &Opts, AnalysisManager &AM) {
 }
 
 Error checkOutputDir(const ProjectOptions &Opts, StringRef Emit) {
-  if (!Opts.OutputPath.empty() && Opts.OutputPath != "-")
+  StringRef Out = Opts.OutputPath;
+  if (Emit != "image" &&
+      (Out.startswith("docker://") || Out.startswith("oci:")))
+    return makeError("--emit=" + Emit + " writes a directory, not an image; '" +
+                     Out + "' names an image, which --emit=image writes");
+  if (!Out.empty() && Out != "-")
     return Error::success();
   return makeError("--emit=" + Emit +
                    " writes a directory; name it with -o <dir>");
