@@ -331,6 +331,15 @@ public:
     H.reset(curl_easy_init());
     if (!H)
       return makeError("cannot create a curl handle");
+    return Error::success();
+  }
+
+  /// Finds the credentials the first time the registry asks for them: a
+  /// registry that never does is not worth running a credential helper for.
+  Error loadCredentials() {
+    if (CredsLoaded)
+      return Error::success();
+    CredsLoaded = true;
     if (Opts.Credentials && (Opts.CredentialsRegistry.empty() ||
                              Opts.CredentialsRegistry == Registry)) {
       Creds = Opts.Credentials;
@@ -538,6 +547,8 @@ private:
                         StringRef What) {
     auto [Scheme, Params] = parseChallenge(Resp.getHeader("www-authenticate"));
     if (Scheme == "basic") {
+      if (Error E = loadCredentials())
+        return E;
       if (!Creds)
         return makeError(What + ": registry " + Registry + " answered " +
                          describeFailure(Resp) + getAuthHint());
@@ -600,6 +611,11 @@ private:
     curl_easy_setopt(C, CURLOPT_WRITEDATA, &State);
     curl_easy_setopt(C, CURLOPT_HEADERFUNCTION, onHeader);
     curl_easy_setopt(C, CURLOPT_HEADERDATA, &State);
+    // Tokens for pulling are often given to anyone: a broken credential
+    // helper should not stop those.
+    if (Error E = loadCredentials())
+      Notes << "note: " << toString(std::move(E))
+            << "; asking for a token without credentials\n";
     if (Creds) {
       curl_easy_setopt(C, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
       curl_easy_setopt(C, CURLOPT_USERNAME, Creds->Username.c_str());
@@ -644,6 +660,7 @@ private:
   std::string Base;
   CurlPtr H;
   std::optional<RegistryCredentials> Creds;
+  bool CredsLoaded = false;
   AuthKind Auth = AuthKind::None;
   std::string Realm, Service;
   std::map<std::string, std::string> Tokens;
