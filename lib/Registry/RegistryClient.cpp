@@ -28,6 +28,8 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/ThreadPool.h"
+#include "llvm/Support/Threading.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <curl/curl.h>
@@ -35,6 +37,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <unistd.h>
 
@@ -68,6 +71,12 @@ constexpr uint64_t MonolithicUploadLimit = 4 << 20;
 Error makeError(const Twine &Msg) {
   return createStringError(inconvertibleErrorCode(), Msg.str());
 }
+
+/// Serialises notes from parallel transfers.
+std::mutex NotesLock;
+
+/// Blobs transferred at once.
+constexpr unsigned MaxParallelBlobs = 4;
 
 void initCurl() {
   static const bool Initialized = [] {
@@ -411,8 +420,11 @@ public:
       }
       uint64_t Delay = (uint64_t)Opts.RetryBaseDelayMs << (Attempt - 1);
       ++Attempt;
-      Notes << "note: " << Failure << "; retrying in " << Delay
-            << " ms (attempt " << Attempt << " of " << Attempts << ")\n";
+      {
+        std::lock_guard<std::mutex> Guard(NotesLock);
+        Notes << "note: " << Failure << "; retrying in " << Delay
+              << " ms (attempt " << Attempt << " of " << Attempts << ")\n";
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(Delay));
     }
   }
@@ -613,9 +625,11 @@ private:
     curl_easy_setopt(C, CURLOPT_HEADERDATA, &State);
     // Tokens for pulling are often given to anyone: a broken credential
     // helper should not stop those.
-    if (Error E = loadCredentials())
+    if (Error E = loadCredentials()) {
+      std::lock_guard<std::mutex> Guard(NotesLock);
       Notes << "note: " << toString(std::move(E))
             << "; asking for a token without credentials\n";
+    }
     if (Creds) {
       curl_easy_setopt(C, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
       curl_easy_setopt(C, CURLOPT_USERNAME, Creds->Username.c_str());
@@ -665,6 +679,71 @@ private:
   std::string Realm, Service;
   std::map<std::string, std::string> Tokens;
 };
+
+/// Sessions for parallel transfers: each worker takes one (its own curl
+/// handle and tokens) and gives it back.
+class SessionPool {
+public:
+  SessionPool(StringRef Registry, StringRef APIHost,
+              const RegistryOptions &Opts)
+      : Registry(Registry.str()), APIHost(APIHost.str()), Opts(Opts) {}
+
+  void give(std::unique_ptr<Session> S) {
+    std::lock_guard<std::mutex> Guard(Lock);
+    Free.push_back(std::move(S));
+  }
+
+  Expected<std::unique_ptr<Session>> take() {
+    {
+      std::lock_guard<std::mutex> Guard(Lock);
+      if (!Free.empty()) {
+        std::unique_ptr<Session> S = std::move(Free.back());
+        Free.pop_back();
+        return S;
+      }
+    }
+    auto S = std::make_unique<Session>(Registry, APIHost, Opts);
+    if (Error E = S->init())
+      return E;
+    return S;
+  }
+
+private:
+  std::string Registry, APIHost;
+  const RegistryOptions &Opts;
+  std::mutex Lock;
+  std::vector<std::unique_ptr<Session>> Free;
+};
+
+/// Runs \p Job for 0..N-1 on up to MaxParallelBlobs workers; the errors,
+/// joined in index order.
+Error runParallel(size_t N, SessionPool &Pool,
+                  function_ref<Error(Session &, size_t)> Job) {
+  std::vector<std::string> Errors(N);
+  if (N) {
+    unsigned Threads = std::min<size_t>(N, MaxParallelBlobs);
+    ThreadPool Workers(hardware_concurrency(Threads));
+    for (size_t I = 0; I != N; ++I)
+      Workers.async([&, I] {
+        Expected<std::unique_ptr<Session>> S = Pool.take();
+        if (!S) {
+          Errors[I] = toString(S.takeError());
+          return;
+        }
+        if (Error E = Job(**S, I))
+          Errors[I] = toString(std::move(E));
+        Pool.give(std::move(*S));
+      });
+    Workers.wait();
+  }
+  std::string Joined;
+  for (const std::string &E : Errors)
+    if (!E.empty())
+      Joined += (Joined.empty() ? "" : "\n") + E;
+  if (Joined.empty())
+    return Error::success();
+  return makeError(Joined);
+}
 
 //===----------------------------------------------------------------------===//
 // Descriptors and the blob store
@@ -1206,13 +1285,20 @@ Expected<PulledImage> lambdaopt::pullImage(const ImageReference &Ref,
       return L.takeError();
     Blobs.push_back(std::move(*L));
   }
-  for (const Descriptor &D : Blobs) {
-    if (haveBlob(BlobDir, D))
-      continue;
-    if (Error E = fetchBlob(S, Ref, D, BlobDir, Scopes))
-      return E;
+  std::vector<const Descriptor *> Missing;
+  for (const Descriptor &D : Blobs)
+    if (!haveBlob(BlobDir, D) && none_of(Missing, [&](const Descriptor *M) {
+          return M->Digest == D.Digest;
+        }))
+      Missing.push_back(&D);
+  SessionPool Pool(Ref.Registry, Ref.getAPIHost(), Opts);
+  if (Error E = runParallel(Missing.size(), Pool, [&](Session &W, size_t I) {
+        return fetchBlob(W, Ref, *Missing[I], BlobDir, Scopes);
+      }))
+    return E;
+  for (const Descriptor *D : Missing) {
     ++Result.BlobsFetched;
-    Result.BytesFetched += D.Size;
+    Result.BytesFetched += D->Size;
   }
   // A single-platform image must be of the platform asked for.
   Expected<std::unique_ptr<MemoryBuffer>> ConfigBuf =
@@ -1322,13 +1408,33 @@ Expected<PushResult> lambdaopt::pushImage(StringRef LayoutDir,
     return E;
   if (Error E = S.ping(Scopes, "pushing to " + Dest.getName()))
     return E;
+
+  // Every blob, in parallel (a blob listed twice is sent once); then the
+  // manifest that names them.
+  std::vector<const Descriptor *> Unique;
+  for (const Descriptor &D : Blobs)
+    if (none_of(Unique,
+                [&](const Descriptor *U) { return U->Digest == D.Digest; }))
+      Unique.push_back(&D);
+  std::vector<BlobOutcome> Outcomes(Unique.size(), BlobOutcome::Skipped);
+  {
+    SessionPool Workers(Dest.Registry, Dest.getAPIHost(), Opts);
+    if (Error E = runParallel(
+            Unique.size(), Workers, [&](Session &W, size_t I) -> Error {
+              Expected<BlobOutcome> O =
+                  pushBlob(W, Dest, MountFrom, *Unique[I],
+                           blobFile(BlobDir, Unique[I]->Digest), Scopes, Opts);
+              if (!O)
+                return O.takeError();
+              Outcomes[I] = *O;
+              return Error::success();
+            }))
+      return E;
+  }
   PushResult Result;
-  for (const Descriptor &D : Blobs) {
-    Expected<BlobOutcome> O = pushBlob(
-        S, Dest, MountFrom, D, blobFile(BlobDir, D.Digest), Scopes, Opts);
-    if (!O)
-      return O.takeError();
-    switch (*O) {
+  for (size_t I = 0; I != Unique.size(); ++I) {
+    const Descriptor &D = *Unique[I];
+    switch (Outcomes[I]) {
     case BlobOutcome::Skipped:
       ++Result.Skipped;
       break;
