@@ -58,7 +58,7 @@ static bool isTag(StringRef T) {
   });
 }
 
-static bool isSha256Digest(StringRef D) {
+bool lambdaopt::isSha256Digest(StringRef D) {
   StringRef Hex = D;
   return Hex.consume_front("sha256:") && Hex.size() == 64 &&
          all_of(Hex,

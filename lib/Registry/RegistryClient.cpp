@@ -103,13 +103,6 @@ Expected<std::string> digestOf(StringRef Data) {
   return "sha256:" + *Hex;
 }
 
-bool isSha256Digest(StringRef D) {
-  StringRef Hex = D;
-  return Hex.consume_front("sha256:") && Hex.size() == 64 &&
-         all_of(Hex,
-                [](char C) { return isDigit(C) || (C >= 'a' && C <= 'f'); });
-}
-
 /// A registry's answer.
 struct Response {
   long Status = 0;

@@ -74,6 +74,10 @@ struct ImageReference {
 /// the registry; otherwise the registry is docker.io.
 llvm::Expected<ImageReference> parseImageReference(llvm::StringRef Ref);
 
+/// Whether \p Digest is "sha256:" and 64 lowercase hex digits, the only
+/// digests lambda-opt reads or writes.
+bool isSha256Digest(llvm::StringRef Digest);
+
 /// Whether \p Ref names a registry image rather than `oci:PATH[:TAG]` or
 /// `scratch`.
 bool isRegistryReference(llvm::StringRef Ref);
