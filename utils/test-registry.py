@@ -82,7 +82,7 @@ def stop(args):
     with open(path, encoding="utf-8") as f:
         pid = int(f.read().strip())
     try:
-        # The registry runs in its own session under `timeout`: end both.
+        # The registry runs in its own process group under `timeout`: end both.
         os.killpg(pid, signal.SIGTERM)
     except ProcessLookupError:
         pass

@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 ///
 /// \file
-/// One Session per registry keeps a curl handle (and so its connections),
+/// One Connection per registry keeps a curl handle (and so its connections),
 /// the credentials and the tokens. A request that gets 401 is answered to
 /// the challenge (Basic: the credentials; Bearer: a token from the realm for
 /// the request's scopes) and sent again once; 5xx, 429 and connection
@@ -319,9 +319,9 @@ std::string escape(CURL *H, StringRef S) {
 }
 
 /// One registry: a connection, its credentials and its tokens.
-class Session {
+class Connection {
 public:
-  Session(StringRef Registry, StringRef APIHost, const RegistryOptions &Opts)
+  Connection(StringRef Registry, StringRef APIHost, const RegistryOptions &Opts)
       : Registry(Registry.str()), Opts(Opts),
         Notes(Opts.Notes ? *Opts.Notes : errs()) {
     PlainHTTP = isPlainHTTPRegistry(Registry, Opts.AllowInsecureHosts);
@@ -673,29 +673,29 @@ private:
   std::map<std::string, std::string> Tokens;
 };
 
-/// Sessions for parallel transfers: each worker takes one (its own curl
+/// Connections for parallel transfers: each worker takes one (its own curl
 /// handle and tokens) and gives it back.
-class SessionPool {
+class ConnectionPool {
 public:
-  SessionPool(StringRef Registry, StringRef APIHost,
-              const RegistryOptions &Opts)
+  ConnectionPool(StringRef Registry, StringRef APIHost,
+                 const RegistryOptions &Opts)
       : Registry(Registry.str()), APIHost(APIHost.str()), Opts(Opts) {}
 
-  void give(std::unique_ptr<Session> S) {
+  void give(std::unique_ptr<Connection> S) {
     std::lock_guard<std::mutex> Guard(Lock);
     Free.push_back(std::move(S));
   }
 
-  Expected<std::unique_ptr<Session>> take() {
+  Expected<std::unique_ptr<Connection>> take() {
     {
       std::lock_guard<std::mutex> Guard(Lock);
       if (!Free.empty()) {
-        std::unique_ptr<Session> S = std::move(Free.back());
+        std::unique_ptr<Connection> S = std::move(Free.back());
         Free.pop_back();
         return S;
       }
     }
-    auto S = std::make_unique<Session>(Registry, APIHost, Opts);
+    auto S = std::make_unique<Connection>(Registry, APIHost, Opts);
     if (Error E = S->init())
       return E;
     return S;
@@ -705,20 +705,20 @@ private:
   std::string Registry, APIHost;
   const RegistryOptions &Opts;
   std::mutex Lock;
-  std::vector<std::unique_ptr<Session>> Free;
+  std::vector<std::unique_ptr<Connection>> Free;
 };
 
 /// Runs \p Job for 0..N-1 on up to MaxParallelBlobs workers; the errors,
 /// joined in index order.
-Error runParallel(size_t N, SessionPool &Pool,
-                  function_ref<Error(Session &, size_t)> Job) {
+Error runParallel(size_t N, ConnectionPool &Pool,
+                  function_ref<Error(Connection &, size_t)> Job) {
   std::vector<std::string> Errors(N);
   if (N) {
     unsigned Threads = std::min<size_t>(N, MaxParallelBlobs);
     ThreadPool Workers(hardware_concurrency(Threads));
     for (size_t I = 0; I != N; ++I)
       Workers.async([&, I] {
-        Expected<std::unique_ptr<Session>> S = Pool.take();
+        Expected<std::unique_ptr<Connection>> S = Pool.take();
         if (!S) {
           Errors[I] = toString(S.takeError());
           return;
@@ -915,7 +915,7 @@ Expected<Descriptor> selectPlatform(const json::Object &Index,
 /// Fetches a manifest (or index) by tag or digest, checked against the
 /// digest it is addressed by and the one the registry reports.
 Expected<std::pair<std::string, std::string>>
-fetchManifest(Session &S, const ImageReference &Ref, StringRef Reference,
+fetchManifest(Connection &S, const ImageReference &Ref, StringRef Reference,
               ArrayRef<std::string> Scopes) {
   Request R;
   R.URL = S.url("/v2/" + Ref.Repository + "/manifests/" + Reference);
@@ -950,7 +950,7 @@ fetchManifest(Session &S, const ImageReference &Ref, StringRef Reference,
 }
 
 /// Downloads blob \p D into the store, verified.
-Error fetchBlob(Session &S, const ImageReference &Ref, const Descriptor &D,
+Error fetchBlob(Connection &S, const ImageReference &Ref, const Descriptor &D,
                 StringRef BlobDir, ArrayRef<std::string> Scopes) {
   std::string Final = blobFile(BlobDir, D.Digest);
   SmallString<256> Model(Final);
@@ -1022,7 +1022,7 @@ std::string withDigest(StringRef Location, StringRef Digest) {
 }
 
 Error checkUploaded(const Response &Resp, StringRef Digest, StringRef What,
-                    Session &S) {
+                    Connection &S) {
   if (Resp.Status != 201 && Resp.Status != 204)
     return makeError(
         What + ": registry " + S.getRegistry() + " answered " +
@@ -1037,7 +1037,7 @@ Error checkUploaded(const Response &Resp, StringRef Digest, StringRef What,
 
 enum class BlobOutcome { Skipped, Mounted, Uploaded };
 
-Expected<BlobOutcome> pushBlob(Session &S, const ImageReference &Dest,
+Expected<BlobOutcome> pushBlob(Connection &S, const ImageReference &Dest,
                                const ImageReference *MountFrom,
                                const Descriptor &D, StringRef BlobPath,
                                ArrayRef<std::string> Scopes,
@@ -1195,7 +1195,7 @@ Expected<PulledImage> lambdaopt::pullImage(const ImageReference &Ref,
 
   if (std::error_code EC = sys::fs::create_directories(BlobDir))
     return makeError("cannot create '" + BlobDir + "': " + EC.message());
-  Session S(Ref.Registry, Ref.getAPIHost(), Opts);
+  Connection S(Ref.Registry, Ref.getAPIHost(), Opts);
   if (Error E = S.init())
     return E;
   std::vector<std::string> Scopes = {"repository:" + Ref.Repository + ":pull"};
@@ -1284,8 +1284,8 @@ Expected<PulledImage> lambdaopt::pullImage(const ImageReference &Ref,
           return M->Digest == D.Digest;
         }))
       Missing.push_back(&D);
-  SessionPool Pool(Ref.Registry, Ref.getAPIHost(), Opts);
-  if (Error E = runParallel(Missing.size(), Pool, [&](Session &W, size_t I) {
+  ConnectionPool Pool(Ref.Registry, Ref.getAPIHost(), Opts);
+  if (Error E = runParallel(Missing.size(), Pool, [&](Connection &W, size_t I) {
         return fetchBlob(W, Ref, *Missing[I], BlobDir, Scopes);
       }))
     return E;
@@ -1396,7 +1396,7 @@ Expected<PushResult> lambdaopt::pushImage(StringRef LayoutDir,
   if (MountFrom)
     Scopes.push_back("repository:" + MountFrom->Repository + ":pull");
 
-  Session S(Dest.Registry, Dest.getAPIHost(), Opts);
+  Connection S(Dest.Registry, Dest.getAPIHost(), Opts);
   if (Error E = S.init())
     return E;
   if (Error E = S.ping(Scopes, "pushing to " + Dest.getName()))
@@ -1411,9 +1411,9 @@ Expected<PushResult> lambdaopt::pushImage(StringRef LayoutDir,
       Unique.push_back(&D);
   std::vector<BlobOutcome> Outcomes(Unique.size(), BlobOutcome::Skipped);
   {
-    SessionPool Workers(Dest.Registry, Dest.getAPIHost(), Opts);
+    ConnectionPool Workers(Dest.Registry, Dest.getAPIHost(), Opts);
     if (Error E = runParallel(
-            Unique.size(), Workers, [&](Session &W, size_t I) -> Error {
+            Unique.size(), Workers, [&](Connection &W, size_t I) -> Error {
               Expected<BlobOutcome> O =
                   pushBlob(W, Dest, MountFrom, *Unique[I],
                            blobFile(BlobDir, Unique[I]->Digest), Scopes, Opts);
