@@ -360,6 +360,10 @@ public:
 
   /// Resolves a Location header against the registry.
   Expected<std::string> resolve(StringRef Location) const {
+    if (Location.empty())
+      return makeError("registry " + Registry +
+                       " started an upload without saying where to send it "
+                       "(no Location header)");
     CurlURLPtr U(curl_url());
     if (!U)
       return makeError("out of memory");
