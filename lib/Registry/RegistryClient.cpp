@@ -103,6 +103,28 @@ Expected<std::string> digestOf(StringRef Data) {
   return "sha256:" + *Hex;
 }
 
+/// "scheme://host:port" of \p URL (default ports filled in), or "" when it
+/// does not parse.
+std::string getOrigin(StringRef URL) {
+  CurlURLPtr U(curl_url());
+  std::string Copy = URL.str();
+  if (!U || curl_url_set(U.get(), CURLUPART_URL, Copy.c_str(), 0) != CURLUE_OK)
+    return std::string();
+  std::string Origin;
+  for (CURLUPart Part : {CURLUPART_SCHEME, CURLUPART_HOST, CURLUPART_PORT}) {
+    char *Raw = nullptr;
+    if (curl_url_get(U.get(), Part, &Raw,
+                     Part == CURLUPART_PORT ? CURLU_DEFAULT_PORT : 0) !=
+        CURLUE_OK)
+      return std::string();
+    CurlString Owned(Raw);
+    Origin += StringRef(Raw).lower() + (Part == CURLUPART_SCHEME ? "://"
+                                        : Part == CURLUPART_HOST ? ":"
+                                                                 : "");
+  }
+  return Origin;
+}
+
 /// A registry's answer.
 struct Response {
   long Status = 0;
@@ -358,6 +380,11 @@ public:
   std::string url(const Twine &Path) const { return Base + Path.str(); }
   StringRef getRegistry() const { return Registry; }
 
+  /// Whether \p URL is on the registry's own scheme, host and port.
+  bool isOwnURL(StringRef URL) const {
+    return getOrigin(URL) == getOrigin(Base);
+  }
+
   /// Resolves a Location header against the registry.
   Expected<std::string> resolve(StringRef Location) const {
     if (Location.empty())
@@ -510,16 +537,19 @@ private:
       Add("Content-Type: application/octet-stream");
     curl_easy_setopt(C, CURLOPT_HTTPHEADER, List.get());
 
-    // Authentication: through libcurl, which keeps it to this host.
+    // Authentication: through libcurl, which keeps it to this host on
+    // redirects, and only for URLs on the registry itself (an upload
+    // Location elsewhere gets none).
     std::string Token;
-    if (Auth == AuthKind::Bearer) {
+    bool OwnHost = isOwnURL(R.URL);
+    if (Auth == AuthKind::Bearer && OwnHost) {
       Expected<std::string> T = getToken(Scopes, R.What);
       if (!T)
         return T.takeError();
       Token = *T;
       curl_easy_setopt(C, CURLOPT_HTTPAUTH, CURLAUTH_BEARER);
       curl_easy_setopt(C, CURLOPT_XOAUTH2_BEARER, Token.c_str());
-    } else if (Auth == AuthKind::Basic && Creds) {
+    } else if (Auth == AuthKind::Basic && Creds && OwnHost) {
       curl_easy_setopt(C, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
       curl_easy_setopt(C, CURLOPT_USERNAME, Creds->Username.c_str());
       curl_easy_setopt(C, CURLOPT_PASSWORD, Creds->Password.c_str());
