@@ -190,10 +190,6 @@ Expected<std::vector<ImageLayerSpec>> prepareLayers(Project &P,
   return Layers;
 }
 
-} // namespace
-
-namespace {
-
 /// Where --emit=image puts the image.
 struct ImageOutput {
   /// The OCI layout written (a temporary one when pushing).
@@ -214,7 +210,10 @@ Expected<ImageOutput> parseImageOutput(const ProjectOptions &Opts,
     Expected<ImageReference> Ref = parseImageReference(Path);
     if (!Ref)
       return Ref.takeError();
-    if (!Ref->Tag.empty() && !Path.substr(9).rsplit('/').second.contains(':'))
+    // No tag in -o: the image's tag (image-tag, default latest).
+    StringRef Name = Path.drop_front(strlen("docker://")).split('@').first;
+    Name = Name.substr(Name.rfind('/') + 1);
+    if (!Ref->Tag.empty() && !Name.contains(':'))
       Ref->Tag = Opts.ImageTag;
     if (!Ref->Tag.empty())
       Out.Tag = Ref->Tag;
