@@ -39,6 +39,10 @@ config.substitutions.append(("%fixture", "%s %s" % (config.python_executable,
                                                     fixture)))
 config.substitutions.append(("%http-server", "%s %s" % (
     config.python_executable, server)))
+registry = os.path.join(config.lambda_opt_src_root, "utils",
+                        "test-registry.py")
+config.substitutions.append(("%registry", "%s %s" % (
+    config.python_executable, registry)))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%src_root", config.lambda_opt_src_root))
 config.substitutions.append(("%obj_root", config.lambda_opt_obj_root))
@@ -53,6 +57,25 @@ for tool in ["umoci", "skopeo", "oci-image-tool", "unzip", "zipinfo", "git",
 # pre-commit tests use the source tree as a hook repository.
 if os.path.exists(os.path.join(config.lambda_opt_src_root, ".git")):
     config.available_features.add("source-git")
+# A loopback registry: Debian's docker-registry with htpasswd auth.
+if shutil.which("docker-registry") and shutil.which("htpasswd"):
+    config.available_features.add("registry")
+# Running containers needs podman and a runtime the machine lets set up a
+# container (a sandbox may forbid its rlimits or namespaces): try once.
+if shutil.which("podman") and shutil.which("crun"):
+    import subprocess
+    try:
+        probe = subprocess.run(
+            ["podman", "run", "--rm", "--network=none", "--rootfs", "/",
+             "/bin/true"], capture_output=True, timeout=60)
+        if probe.returncode == 0:
+            config.available_features.add("podman-run")
+        else:
+            lit_config.note("podman cannot run containers here; tests that "
+                            "run an image are UNSUPPORTED: " +
+                            probe.stderr.decode(errors="replace").strip())
+    except (OSError, subprocess.TimeoutExpired) as e:
+        lit_config.note("podman cannot run containers here: %s" % e)
 pyenv = os.path.expanduser("~/.pyenv/versions")
 if os.path.isdir(pyenv):
     for entry in sorted(os.listdir(pyenv)):

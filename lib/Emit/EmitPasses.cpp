@@ -9,6 +9,7 @@
 #include "lambda-opt/Artifact/ZipModule.h"
 #include "lambda-opt/Artifact/ZipWriter.h"
 #include "lambda-opt/Diagnostics/DiagnosticEngine.h"
+#include "lambda-opt/Emit/HandlerCheck.h"
 #include "lambda-opt/Fetch/Fetch.h"
 #include "lambda-opt/Passes/InstallSetAnalysis.h"
 #include "lambda-opt/Standards/Marker.h"
@@ -28,8 +29,7 @@ static Error makeError(const Twine &Msg) {
   return createStringError(inconvertibleErrorCode(), Msg.str());
 }
 
-/// "21.8 MB" (decimal megabytes) or "512 bytes".
-static std::string formatSize(uint64_t Bytes) {
+std::string lambdaopt::formatSize(uint64_t Bytes) {
   if (Bytes < 1000)
     return formatv("{0} bytes", Bytes).str();
   if (Bytes < 1000 * 1000)
@@ -318,6 +318,10 @@ Expected<PreservedAnalyses> EmitArchivePass<K>::run(Project &P,
   if (Opts.OutputPath.empty() || Opts.OutputPath == "-")
     return makeError("--emit=" + What +
                      " writes a file; name it with -o <file>.zip");
+  if (StringRef(Opts.OutputPath).startswith("docker://"))
+    return makeError("--emit=" + What + " writes a file, not an image; '" +
+                     Opts.OutputPath +
+                     "' is a registry, which --emit=image pushes to");
   unsigned Errors = AM.getDiagnostics().getCount(Severity::Error);
   if (Errors && !Opts.Force) {
     WithColor::note(errs(), "lambda-opt")
@@ -330,6 +334,18 @@ Expected<PreservedAnalyses> EmitArchivePass<K>::run(Project &P,
   if (!PlanOrErr)
     return PlanOrErr.takeError();
   InstallPlan &Plan = **PlanOrErr;
+  if (K == LayoutKind::Function) {
+    if (Error E = reportHandlerFinding(Plan, Opts, AM.getDiagnostics()))
+      return E;
+    Errors = AM.getDiagnostics().getCount(Severity::Error);
+    if (Errors && !Opts.Force) {
+      WithColor::note(errs(), "lambda-opt")
+          << "not writing '" << Opts.OutputPath << "': " << Errors
+          << " error finding" << (Errors == 1 ? "" : "s")
+          << " (--force writes it anyway)\n";
+      return PreservedAnalyses::all();
+    }
+  }
   Expected<const ZipModule *> Zip = getZipModule();
   if (!Zip)
     return Zip.takeError();

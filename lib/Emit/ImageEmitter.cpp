@@ -7,13 +7,17 @@
 #include "lambda-opt/Emit/ImageEmitter.h"
 #include "lambda-opt/Diagnostics/DiagnosticEngine.h"
 #include "lambda-opt/Emit/EmitPasses.h"
+#include "lambda-opt/Emit/HandlerCheck.h"
+#include "lambda-opt/Fetch/Fetch.h"
 #include "lambda-opt/Image/Bytecode.h"
+#include "lambda-opt/Registry/Registry.h"
 #include "lambda-opt/Target/Runtime.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -131,28 +135,15 @@ bool mayWrite(const ProjectOptions &Opts, AnalysisManager &AM) {
 }
 
 Error checkOutputDir(const ProjectOptions &Opts, StringRef Emit) {
-  if (!Opts.OutputPath.empty() && Opts.OutputPath != "-")
+  StringRef Out = Opts.OutputPath;
+  if (Emit != "image" &&
+      (Out.startswith("docker://") || Out.startswith("oci:")))
+    return makeError("--emit=" + Emit + " writes a directory, not an image; '" +
+                     Out + "' names an image, which --emit=image writes");
+  if (!Out.empty() && Out != "-")
     return Error::success();
   return makeError("--emit=" + Emit +
                    " writes a directory; name it with -o <dir>");
-}
-
-/// Warns when the handler's module is in no layer: the image would build
-/// and fail at its first invocation.
-void checkHandlerModule(ArrayRef<ImageLayerSpec> Layers, StringRef Handler) {
-  StringRef Module = Handler.rsplit('.').first;
-  std::string Base = Module.str();
-  std::replace(Base.begin(), Base.end(), '.', '/');
-  for (const ImageLayerSpec &L : Layers)
-    for (const ImageFile &F : L.Files) {
-      StringRef P = F.Path;
-      if (P == Base + ".py" || P == Base + "/__init__.py" ||
-          (P.startswith(Base + ".") && P.endswith(".so")))
-        return;
-    }
-  WithColor::warning(errs(), "lambda-opt")
-      << "handler '" << Handler << "': no module " << Base << ".py in "
-      << ImageTaskRoot << "; add the function's code with --include\n";
 }
 
 /// The image's layers, with bytecode when asked for and possible.
@@ -162,10 +153,11 @@ Expected<std::vector<ImageLayerSpec>> prepareLayers(Project &P,
   Expected<InstallPlan *> Plan = getOrBuildInstallPlan(P, AM);
   if (!Plan)
     return Plan.takeError();
+  if (Error E = reportHandlerFinding(**Plan, Opts, AM.getDiagnostics()))
+    return E;
   Expected<std::vector<ImageLayerSpec>> Layers = buildImageLayers(**Plan);
   if (!Layers)
     return Layers.takeError();
-  checkHandlerModule(*Layers, StringRef(Opts.Handler).trim());
   if (!Opts.CompileBytecode)
     return Layers;
 
@@ -198,6 +190,124 @@ Expected<std::vector<ImageLayerSpec>> prepareLayers(Project &P,
   return Layers;
 }
 
+/// Where --emit=image puts the image.
+struct ImageOutput {
+  /// The OCI layout written (a temporary one when pushing).
+  std::string LayoutDir;
+  /// Its org.opencontainers.image.ref.name.
+  std::string Tag;
+  /// The registry pushed to.
+  std::optional<ImageReference> Push;
+};
+
+/// `-o DIR`, `-o oci:DIR[:TAG]` or `-o docker://REGISTRY/REPO[:TAG]`.
+Expected<ImageOutput> parseImageOutput(const ProjectOptions &Opts,
+                                       const OCIModule &OCI) {
+  ImageOutput Out;
+  Out.Tag = Opts.ImageTag;
+  StringRef Path = Opts.OutputPath;
+  if (Path.startswith("docker://")) {
+    Expected<ImageReference> Ref = parseImageReference(Path);
+    if (!Ref)
+      return Ref.takeError();
+    // No tag in -o: the image's tag (image-tag, default latest).
+    StringRef Name = Path.drop_front(strlen("docker://")).split('@').first;
+    Name = Name.substr(Name.rfind('/') + 1);
+    if (!Ref->Tag.empty() && !Name.contains(':'))
+      Ref->Tag = Opts.ImageTag;
+    if (!Ref->Tag.empty())
+      Out.Tag = Ref->Tag;
+    Out.Push = std::move(*Ref);
+    return Out;
+  }
+  if (Path.startswith("oci:")) {
+    Expected<BaseImage> Ref = OCI.ParseBaseImageRef(Path);
+    if (!Ref)
+      return Ref.takeError();
+    Out.LayoutDir = Ref->LayoutDir;
+    if (!Ref->Tag.empty())
+      Out.Tag = Ref->Tag;
+    return Out;
+  }
+  Out.LayoutDir = Path.str();
+  return Out;
+}
+
+/// The base --base-image (or the runtime's AWS image) names.
+struct BaseSpec {
+  /// oci:PATH[:TAG], or where a pulled image was put.
+  std::optional<BaseImage> Layout;
+  /// The registry image to pull.
+  std::optional<ImageReference> Pull;
+};
+
+Expected<BaseSpec> parseBase(const ProjectOptions &Opts, const OCIModule &OCI,
+                             AnalysisManager &AM) {
+  BaseSpec Spec;
+  std::string Name = StringRef(Opts.BaseImage).trim().str();
+  if (Name.empty()) {
+    Expected<std::string> Version = getImagePythonVersion(Opts);
+    if (!Version)
+      return Version.takeError();
+    Name = getLambdaBaseImage(*Version);
+  }
+  if (Name == ScratchBaseImage) {
+    DiagnosticEngine &Diags = AM.getDiagnostics();
+    Diagnostic D = Diags.create(
+        "LO506", SMRange(),
+        "the image is built on scratch: it has no Python, no Lambda runtime "
+        "interface client and no entrypoint, so Lambda cannot invoke it");
+    D.FixHint = "leave out --base-image to build on the runtime's AWS base "
+                "image, or name a base with --base-image";
+    Diags.report(std::move(D));
+    return Spec;
+  }
+  if (StringRef(Name).startswith("oci:")) {
+    Expected<BaseImage> Ref = OCI.ParseBaseImageRef(Name);
+    if (!Ref)
+      return Ref.takeError();
+    Spec.Layout = std::move(*Ref);
+    return Spec;
+  }
+  if (!isRegistryReference(Name)) {
+    Expected<ImageReference> Why = parseImageReference(Name);
+    std::string Detail = Why ? std::string() : "; " + toString(Why.takeError());
+    return makeError("base image '" + Name +
+                     "' is not oci:PATH[:TAG], a registry image "
+                     "([docker://]REGISTRY/REPO[:TAG]) or scratch" +
+                     Detail);
+  }
+  Expected<ImageReference> Ref = parseImageReference(Name);
+  if (!Ref)
+    return Ref.takeError();
+  Spec.Pull = std::move(*Ref);
+  return Spec;
+}
+
+RegistryOptions makeRegistryOptions(const ProjectOptions &Opts,
+                                    StringRef CredentialsRegistry) {
+  RegistryOptions R;
+  R.CacheDir = Opts.CacheDir.empty() ? getDefaultCacheDir() : Opts.CacheDir;
+  R.Offline = Opts.Offline;
+  R.AllowInsecureHosts = Opts.AllowInsecureHosts;
+  if (!Opts.RegistryUsername.empty()) {
+    R.Credentials =
+        RegistryCredentials{Opts.RegistryUsername, Opts.RegistryPassword};
+    R.CredentialsRegistry = CredentialsRegistry.str();
+  }
+  R.ChunkSize = Opts.RegistryChunkSize;
+  return R;
+}
+
+/// A temporary folder, removed with its contents.
+struct ScratchDir {
+  std::string Path;
+  ~ScratchDir() {
+    if (!Path.empty())
+      sys::fs::remove_directories(Path);
+  }
+};
+
 } // namespace
 
 Expected<PreservedAnalyses> EmitImagePass::run(Project &P,
@@ -211,21 +321,71 @@ Expected<PreservedAnalyses> EmitImagePass::run(Project &P,
   Expected<const OCIModule *> OCI = getOCIModule();
   if (!OCI)
     return OCI.takeError();
-  std::optional<BaseImage> Base;
-  if (!Opts.BaseImage.empty()) {
-    Expected<BaseImage> Ref = (*OCI)->ParseBaseImageRef(Opts.BaseImage);
-    if (!Ref)
-      return Ref.takeError();
-    Base = std::move(*Ref);
-  }
+  Expected<ImageOutput> Out = parseImageOutput(Opts, **OCI);
+  if (!Out)
+    return Out.takeError();
+  Config->RefName = Out->Tag;
+  Expected<BaseSpec> Base = parseBase(Opts, **OCI, AM);
+  if (!Base)
+    return Base.takeError();
   if (!mayWrite(Opts, AM))
     return PreservedAnalyses::all();
 
   Expected<std::vector<ImageLayerSpec>> Layers = prepareLayers(P, AM);
   if (!Layers)
     return Layers.takeError();
+  if (!mayWrite(Opts, AM))
+    return PreservedAnalyses::all();
+
+  RegistryOptions RegOpts =
+      makeRegistryOptions(Opts, Out->Push    ? StringRef(Out->Push->Registry)
+                                : Base->Pull ? StringRef(Base->Pull->Registry)
+                                             : StringRef());
+  const RegistryModule *Registry = nullptr;
+  if (Base->Pull || Out->Push) {
+    Expected<const RegistryModule *> M = getRegistryModule();
+    if (!M)
+      return M.takeError();
+    Registry = *M;
+  }
+  if (Base->Pull) {
+    Expected<PulledImage> Pulled =
+        Registry->PullImage(*Base->Pull, Config->Arch, RegOpts);
+    if (!Pulled)
+      return Pulled.takeError();
+    errs() << "base image " << Base->Pull->str() << " (linux/" << Config->Arch
+           << "): ";
+    if (Pulled->FromCache)
+      errs() << "from the cache";
+    else
+      errs() << "pulled " << Pulled->BlobsFetched << " blob"
+             << (Pulled->BlobsFetched == 1 ? "" : "s") << ", "
+             << formatSize(Pulled->BytesFetched);
+    errs() << "; manifest " << Pulled->ManifestDigest << '\n';
+    BaseImage B;
+    B.LayoutDir = Pulled->LayoutDir;
+    Base->Layout = std::move(B);
+  }
+
+  ScratchDir Staging;
+  std::string LayoutDir = Out->LayoutDir;
+  if (Out->Push) {
+    SmallString<256> Model(RegOpts.CacheDir);
+    sys::path::append(Model, "images", "push");
+    if (std::error_code EC = sys::fs::create_directories(Model))
+      return makeError("cannot create '" + Model + "': " + EC.message());
+    sys::path::append(Model, "image-%%%%%%%%");
+    SmallString<256> Dir;
+    if (std::error_code EC = sys::fs::createUniqueDirectory(Model, Dir))
+      return makeError("cannot create a folder in '" + RegOpts.CacheDir +
+                       "': " + EC.message());
+    Staging.Path = std::string(Dir);
+    sys::path::append(Dir, "layout");
+    LayoutDir = std::string(Dir);
+  }
+
   Expected<ImageResult> Result = (*OCI)->WriteOCIImage(
-      Opts.OutputPath, *Layers, *Config, Base ? &*Base : nullptr);
+      LayoutDir, *Layers, *Config, Base->Layout ? &*Base->Layout : nullptr);
   if (!Result)
     return Result.takeError();
 
@@ -233,12 +393,31 @@ Expected<PreservedAnalyses> EmitImagePass::run(Project &P,
   for (const ImageLayerSpec &L : *Layers)
     Files += L.Files.size();
   size_t BaseLayers = Result->LayerDigests.size() - Layers->size();
-  errs() << "wrote " << Opts.OutputPath << ": image " << Config->RefName << " ("
-         << Config->Arch << "), " << Layers->size() << " layers";
-  if (Base)
+  if (!Out->Push) {
+    errs() << "wrote " << LayoutDir << ": image " << Config->RefName << " ("
+           << Config->Arch << "), " << Layers->size() << " layers";
+    if (Base->Layout)
+      errs() << " on " << BaseLayers << " base layers";
+    errs() << ", " << Files << " files; manifest " << Result->ManifestDigest
+           << ", config " << Result->ConfigDigest << '\n';
+    return PreservedAnalyses::all();
+  }
+
+  Expected<PushResult> Pushed = Registry->PushImage(
+      LayoutDir, *Out->Push, Base->Pull ? &*Base->Pull : nullptr, RegOpts);
+  if (!Pushed)
+    return Pushed.takeError();
+  errs() << "pushed " << Out->Push->str() << " (" << Config->Arch << "), "
+         << Layers->size() << " layers";
+  if (Base->Layout)
     errs() << " on " << BaseLayers << " base layers";
-  errs() << ", " << Files << " files; manifest " << Result->ManifestDigest
-         << ", config " << Result->ConfigDigest << '\n';
+  errs() << ", " << Files << " files: " << Pushed->Uploaded << " blob"
+         << (Pushed->Uploaded == 1 ? "" : "s") << " uploaded ("
+         << formatSize(Pushed->BytesUploaded) << "), " << Pushed->Skipped
+         << " already present, " << Pushed->Mounted << " mounted; manifest "
+         << Pushed->ManifestDigest << '\n';
+  outs() << Out->Push->getName() << '@' << Pushed->ManifestDigest << '\n';
+  outs().flush();
   return PreservedAnalyses::all();
 }
 
@@ -259,6 +438,8 @@ Expected<PreservedAnalyses> EmitImageContextPass::run(Project &P,
   Expected<std::vector<ImageLayerSpec>> Layers = prepareLayers(P, AM);
   if (!Layers)
     return Layers.takeError();
+  if (!mayWrite(Opts, AM))
+    return PreservedAnalyses::all();
   std::vector<ImageFile> TaskRoot;
   for (ImageLayerSpec &L : *Layers)
     for (ImageFile &F : L.Files)

@@ -63,10 +63,11 @@ static cl::opt<std::string>
                   "CodeSha256 BASE64' on stderr"),
          cl::value_desc("kind"), cl::init("none"), cl::cat(MainCategory));
 
-static cl::opt<std::string> OutputPath("o",
-                                       cl::desc("Output file ('-' for stdout)"),
-                                       cl::value_desc("file"), cl::init("-"),
-                                       cl::cat(MainCategory));
+static cl::opt<std::string>
+    OutputPath("o",
+               cl::desc("Output file ('-' for stdout); images: DIR, "
+                        "oci:DIR[:TAG] or docker://REGISTRY/REPO[:TAG]"),
+               cl::value_desc("file"), cl::init("-"), cl::cat(MainCategory));
 
 static cl::opt<std::string>
     Passes("passes",
@@ -173,12 +174,27 @@ static cl::opt<std::string> Handler(
     cl::value_desc("module.function"), cl::cat(PackagingCategory));
 static cl::opt<std::string>
     BaseImage("base-image",
-              cl::desc("Stack the image on a local OCI layout: oci:PATH[:TAG]"),
+              cl::desc("The image's base: a registry image "
+                       "([docker://]REGISTRY/REPO[:TAG]), oci:PATH[:TAG] or "
+                       "scratch (default: public.ecr.aws/lambda/python:3.X)"),
               cl::value_desc("ref"), cl::cat(PackagingCategory));
 static cl::opt<std::string>
     ImageTag("image-tag",
              cl::desc("The image's tag in the OCI layout (default latest)"),
              cl::value_desc("tag"), cl::cat(PackagingCategory));
+static cl::opt<std::string>
+    RegistryUsername("registry-username",
+                     cl::desc("User name for the registry pushed to (with "
+                              "--registry-password-stdin)"),
+                     cl::value_desc("user"), cl::cat(PackagingCategory));
+static cl::opt<bool> RegistryPasswordStdin(
+    "registry-password-stdin",
+    cl::desc("Read the registry password (or token) from stdin"),
+    cl::cat(PackagingCategory));
+static cl::opt<uint64_t> RegistryChunkSize(
+    "registry-chunk-size",
+    cl::desc("Upload blobs larger than this many bytes in chunks"), cl::Hidden,
+    cl::init(0), cl::cat(PackagingCategory));
 static cl::opt<bool> CompileBytecode(
     "compile-bytecode",
     cl::desc("Precompile .pyc files with the runtime's Python (images only; "
@@ -305,6 +321,33 @@ static Error readConfigFile(Project &P, StringRef Path) {
 
 /// Applies the target, install and packaging options of the command line
 /// over those of the configuration, and checks the target.
+/// --registry-username and --registry-password-stdin, together.
+static Error readRegistryCredentials(ProjectOptions &Opts) {
+  if (RegistryUsername.empty() && !RegistryPasswordStdin)
+    return Error::success();
+  if (RegistryUsername.empty() || !RegistryPasswordStdin)
+    return createStringError(inconvertibleErrorCode(),
+                             "--registry-username and "
+                             "--registry-password-stdin go together (e.g. "
+                             "aws ecr get-login-password | lambda-opt ... "
+                             "--registry-username AWS "
+                             "--registry-password-stdin)");
+  ErrorOr<std::unique_ptr<MemoryBuffer>> In = MemoryBuffer::getSTDIN();
+  if (!In)
+    return createStringError(inconvertibleErrorCode(),
+                             "--registry-password-stdin: cannot read stdin: %s",
+                             In.getError().message().c_str());
+  StringRef Password = (*In)->getBuffer();
+  Password.consume_back("\n");
+  Password.consume_back("\r");
+  if (Password.empty())
+    return createStringError(inconvertibleErrorCode(),
+                             "--registry-password-stdin: stdin is empty");
+  Opts.RegistryUsername = RegistryUsername;
+  Opts.RegistryPassword = Password.str();
+  return Error::success();
+}
+
 static Error applyCommandLine(ProjectOptions &Opts) {
   if (Runtime.getNumOccurrences()) {
     Opts.Runtime = Runtime;
@@ -352,6 +395,9 @@ static Error applyCommandLine(ProjectOptions &Opts) {
   if (!ImageTag.empty())
     Opts.ImageTag = ImageTag;
   Opts.CompileBytecode |= CompileBytecode;
+  Opts.RegistryChunkSize = RegistryChunkSize;
+  if (Error E = readRegistryCredentials(Opts))
+    return E;
   if (!Strip.empty())
     Opts.Strip = Strip;
   // A layer carries the function's code only when the command line asks.

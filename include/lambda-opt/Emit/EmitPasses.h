@@ -63,6 +63,9 @@ llvm::Expected<StripKind> parseStripKind(llvm::StringRef Name);
 FilterStats stripPlan(InstallPlan &Plan, StripKind K,
                       llvm::ArrayRef<llvm::StringRef> Provided = {});
 
+/// "21.8 MB" (decimal megabytes) or "512 bytes".
+std::string formatSize(uint64_t Bytes);
+
 /// Fetches the wheels of \p Set for \p P (Project::Options says from where)
 /// and plans the install tree with the function's code at the root. Errors
 /// name the package and the wheel.

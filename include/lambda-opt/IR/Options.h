@@ -60,12 +60,19 @@ struct ProjectOptions {
   bool Force = false;
   std::optional<int64_t> SourceDateEpoch;
   std::string Handler;
+  llvm::SMRange HandlerRange;
   std::string BaseImage;
   std::string ImageTag = "latest";
   bool CompileBytecode = false;
   /// Opt-in size transforms for the default pipeline: "tests", "stubs",
   /// "runtime-provided" (the boto3 stack Lambda already ships).
   std::vector<std::string> Strip;
+
+  /// Registries: credentials for the one pushed to (or pulled from when
+  /// nothing is pushed), and the upload chunk size (0: one PUT per blob).
+  std::string RegistryUsername;
+  std::string RegistryPassword;
+  uint64_t RegistryChunkSize = 0;
 };
 
 } // namespace lambdaopt
