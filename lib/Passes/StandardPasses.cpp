@@ -7,7 +7,7 @@
 #include "lambda-opt/Passes/StandardPasses.h"
 #include "lambda-opt/Diagnostics/DiagnosticEngine.h"
 #include "lambda-opt/IR/Printer.h"
-#include "lambda-opt/Passes/PassBuilder.h"
+#include "lambda-opt/Passes/PassParameters.h"
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"

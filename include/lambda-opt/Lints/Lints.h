@@ -8,7 +8,7 @@
 /// The lints that answer "will this lock deploy and run on the chosen Lambda
 /// runtime?" from uv.lock and pyproject.toml alone, offline, and the
 /// `emit-requirements` emitter. Their pipeline names and rule codes are in
-/// lib/Passes/PassRegistry.def:
+/// lib/Pipeline/PassRegistry.def:
 ///
 ///   wheel-availability  LO101 no-compatible-wheel, LO102 sdist-only
 ///   size-budget         LO201 zipped-size, LO202 unzipped-size

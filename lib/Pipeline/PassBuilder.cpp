@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lambda-opt/Passes/PassBuilder.h"
+#include "lambda-opt/Pipeline/PassBuilder.h"
 #include "lambda-opt/Emit/EmitPasses.h"
 #include "lambda-opt/Emit/ImageEmitter.h"
 #include "lambda-opt/Lints/Lints.h"
@@ -107,21 +107,6 @@ private:
 Expected<std::vector<PipelineElement>>
 lambdaopt::parsePipelineText(StringRef Text) {
   return PipelineTextParser(Text).parse();
-}
-
-Expected<std::vector<std::pair<StringRef, StringRef>>>
-lambdaopt::parsePassParameters(StringRef PassName, StringRef Params) {
-  std::vector<std::pair<StringRef, StringRef>> Out;
-  SmallVector<StringRef, 4> Parts;
-  Params.split(Parts, ';', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
-  for (StringRef Part : Parts) {
-    auto KV = Part.split('=');
-    if (KV.first.trim().empty())
-      return makeError("invalid parameter '" + Part + "' of pass '" + PassName +
-                       "'");
-    Out.push_back({KV.first.trim(), KV.second.trim()});
-  }
-  return Out;
 }
 
 //===----------------------------------------------------------------------===//
