@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lambda-opt/Diagnostics/Renderer.h"
+#include "lambda-opt/Support/PercentEncoding.h"
 #include "lambda-opt/Support/Version.h"
 
 #include "llvm/ADT/SmallString.h"
@@ -215,9 +216,32 @@ void lambdaopt::renderSARIF(ArrayRef<Diagnostic> Diags,
         Ctx, SMRange(SMLoc::getFromPointer(
                          Ctx.SM->getMemoryBuffer(1)->getBufferStart()),
                      SMLoc()));
+  // URIs: relative to the project root, which originalUriBaseIds names.
+  SmallString<256> Root(Ctx.ProjectRoot);
+  if (!Root.empty()) {
+    sys::fs::make_absolute(Root);
+    sys::path::remove_dots(Root, /*remove_dot_dot=*/true);
+  }
+  RenderContext RootCtx = Ctx;
+  RootCtx.BaseDir = std::string(Root);
+  auto MakeArtifactLocation = [&](StringRef File) {
+    if (!Root.empty() && !sys::path::is_absolute(File))
+      return json::Object{{"uri", percentEncodePath(File)},
+                          {"uriBaseId", "PROJECTROOT"}};
+    SmallString<256> Abs(File);
+    sys::fs::make_absolute(Abs);
+    return json::Object{
+        {"uri",
+         "file://" + percentEncodePath(sys::path::convert_to_slash(Abs))}};
+  };
+  if (Fallback.Line)
+    Fallback = resolveLocation(
+        RootCtx, SMRange(SMLoc::getFromPointer(
+                             Ctx.SM->getMemoryBuffer(1)->getBufferStart()),
+                         SMLoc()));
   json::Array Results;
   for (const Diagnostic &D : Diags) {
-    ResolvedLocation L = resolveLocation(Ctx, D.Range);
+    ResolvedLocation L = resolveLocation(RootCtx, D.Range);
     if (L.Line == 0)
       L = Fallback;
     json::Object Result{
@@ -232,7 +256,7 @@ void lambdaopt::renderSARIF(ArrayRef<Diagnostic> Diags,
       Result["locations"] = json::Array{json::Object{
           {"physicalLocation",
            json::Object{
-               {"artifactLocation", json::Object{{"uri", L.File}}},
+               {"artifactLocation", MakeArtifactLocation(L.File)},
                {"region", json::Object{{"startLine", L.Line},
                                        {"startColumn", L.Column},
                                        {"endLine", L.EndLine},
@@ -246,15 +270,23 @@ void lambdaopt::renderSARIF(ArrayRef<Diagnostic> Diags,
       {"informationUri", InformationURI},
       {"rules", std::move(Rules)},
   };
-  json::Value Root = json::Object{
+  json::Object Run{
+      {"tool", json::Object{{"driver", std::move(Driver)}}},
+      {"results", std::move(Results)},
+  };
+  if (!Root.empty())
+    Run["originalUriBaseIds"] = json::Object{
+        {"PROJECTROOT",
+         json::Object{
+             {"uri", "file://" +
+                         percentEncodePath(sys::path::convert_to_slash(Root)) +
+                         "/"}}}};
+  json::Value Document = json::Object{
       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
       {"version", "2.1.0"},
-      {"runs", json::Array{json::Object{
-                   {"tool", json::Object{{"driver", std::move(Driver)}}},
-                   {"results", std::move(Results)},
-               }}},
+      {"runs", json::Array{std::move(Run)}},
   };
-  OS << formatv("{0:2}", Root) << '\n';
+  OS << formatv("{0:2}", Document) << '\n';
 }
 
 //===----------------------------------------------------------------------===//

@@ -11,31 +11,20 @@
 #include "lambda-opt/Diagnostics/DiagnosticEngine.h"
 #include "lambda-opt/Fetch/Fetch.h"
 #include "lambda-opt/Passes/InstallSetAnalysis.h"
+#include "lambda-opt/Passes/PassParameters.h"
 #include "lambda-opt/Standards/Marker.h"
+#include "lambda-opt/Support/Error.h"
+#include "lambda-opt/Support/Format.h"
 #include "lambda-opt/Target/Runtime.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace llvm;
 using namespace lambdaopt;
-
-static Error makeError(const Twine &Msg) {
-  return createStringError(inconvertibleErrorCode(), Msg.str());
-}
-
-/// "21.8 MB" (decimal megabytes) or "512 bytes".
-static std::string formatSize(uint64_t Bytes) {
-  if (Bytes < 1000)
-    return formatv("{0} bytes", Bytes).str();
-  if (Bytes < 1000 * 1000)
-    return formatv("{0:f1} kB", Bytes / 1e3).str();
-  return formatv("{0:f1} MB", Bytes / 1e6).str();
-}
 
 //===----------------------------------------------------------------------===//
 // Size transforms
@@ -54,33 +43,29 @@ StringRef lambdaopt::getStripKindName(StripKind K) {
 }
 
 Expected<StripKind> lambdaopt::parseStripKind(StringRef Name) {
+  StringRef Best;
+  unsigned BestDistance = 3;
   for (StripKind K :
-       {StripKind::Tests, StripKind::Stubs, StripKind::RuntimeProvided})
-    if (Name == getStripKindName(K))
+       {StripKind::Tests, StripKind::Stubs, StripKind::RuntimeProvided}) {
+    StringRef Kind = getStripKindName(K);
+    if (Name == Kind)
       return K;
+    unsigned D = Name.edit_distance(Kind, /*AllowReplacements=*/true);
+    if (D < BestDistance) {
+      BestDistance = D;
+      Best = Kind;
+    }
+  }
+  if (!Best.empty())
+    return makeError("unknown strip kind '" + Name + "' (did you mean " + Best +
+                     "?)");
   return makeError("unknown strip kind '" + Name +
                    "' (expected tests, stubs or runtime-provided)");
 }
 
-static bool isSharedObject(StringRef P) {
-  return P.endswith(".so") || P.contains(".so.") || P.endswith(".pyd");
-}
-
-static bool isDistInfoPath(StringRef P) {
-  return P.split('/').first.endswith(".dist-info");
-}
-
-/// True when a folder on \p P (not its file name) is one of \p Names.
-static bool hasDirComponent(StringRef P, ArrayRef<StringRef> Names) {
-  SmallVector<StringRef, 16> Parts;
-  P.split(Parts, '/');
-  Parts.pop_back();
-  return any_of(Parts, [&](StringRef C) { return is_contained(Names, C); });
-}
-
 /// The normalized distribution name of "Name-1.0.dist-info".
 static std::string distNameOf(StringRef DistInfoDir) {
-  return normalizeName(DistInfoDir.split('-').first);
+  return normalizePackageName(DistInfoDir.split('-').first);
 }
 
 FilterStats lambdaopt::stripPlan(InstallPlan &Plan, StripKind K,
@@ -94,7 +79,7 @@ FilterStats lambdaopt::stripPlan(InstallPlan &Plan, StripKind K,
       Dropped[I] = is_contained(Provided, distNameOf(DistInfo[I]));
     }
   auto Select = [&](const PlannedFile &F) {
-    if (F.Source == PlannedSourceKind::DiskFile || isSharedObject(F.Path) ||
+    if (F.Source == PlannedSourceKind::DiskFile || isSharedObjectPath(F.Path) ||
         isDistInfoPath(F.Path))
       return false;
     switch (K) {
@@ -210,7 +195,12 @@ lambdaopt::buildInstallPlan(const Project &P, const InstallSet &Set) {
 
   std::vector<WheelRequest> Requests;
   Error Errors = Error::success();
+  if (Opts.NoDeps && Opts.Includes.empty())
+    return makeError("--no-deps leaves only the function's own code, and "
+                     "there is none; name it with --include");
   for (const InstalledPackage &IP : Set.Packages) {
+    if (Opts.NoDeps)
+      break;
     Expected<WheelRequest> R = makeRequest(P, IP);
     if (!R) {
       Errors = joinErrors(std::move(Errors), R.takeError());
@@ -292,13 +282,18 @@ Expected<PreservedAnalyses> StripPass<K>::run(Project &P, AnalysisManager &AM) {
     Provided = (*RT)->ProvidedPackages;
   }
   FilterStats Stats = stripPlan(**Plan, K, Provided);
-  WithColor::note(errs(), "lambda-opt")
-      << "strip-" << getStripKindName(K) << ": removed " << Stats.Files
-      << (Stats.Files == 1 ? " file, " : " files, ") << Stats.Bytes << " bytes";
+  std::string Saved = formatv("{0} {1}, {2} bytes", Stats.Files,
+                              Stats.Files == 1 ? "file" : "files", Stats.Bytes)
+                          .str();
   if (Stats.Bytes >= 1000)
-    errs() << " (" << formatSize(Stats.Bytes) << ")";
-  errs() << '\n';
-  // The IR and its analyses are untouched; only the plan changed.
+    Saved += " (" + formatSize(Stats.Bytes) + ")";
+  DiagnosticEngine &Diags = AM.getDiagnostics();
+  Diags.report(
+      Diags.create(StripReportCode, SMRange(),
+                   "strip-" + getStripKindName(K) + ": removed " + Saved));
+  // The plan, the IR's second level, changed (the printer shows it, so
+  // --print-changed and --print-after do too); the analyses of the project
+  // do not read the plan, so they stay valid.
   return PreservedAnalyses::all();
 }
 
@@ -310,26 +305,102 @@ template struct lambdaopt::StripPass<StripKind::RuntimeProvided>;
 // Emitters
 //===----------------------------------------------------------------------===//
 
+ProjectOptions EmitterSettings::apply(const ProjectOptions &Opts) const {
+  ProjectOptions Out = Opts;
+  if (Output)
+    Out.OutputPath = *Output;
+  if (Force)
+    Out.Force = *Force;
+  if (Handler)
+    Out.Handler = *Handler;
+  if (CompileBytecode)
+    Out.CompileBytecode = *CompileBytecode;
+  return Out;
+}
+
+std::string EmitterSettings::print() const {
+  std::vector<std::string> Parts;
+  if (Output)
+    Parts.push_back("output=" + *Output);
+  if (Force)
+    Parts.push_back(*Force ? "force" : "no-force");
+  if (Handler)
+    Parts.push_back("handler=" + *Handler);
+  if (CompileBytecode)
+    Parts.push_back(*CompileBytecode ? "compile-bytecode"
+                                     : "no-compile-bytecode");
+  return join(Parts, ";");
+}
+
+void lambdaopt::printEmitterPipeline(raw_ostream &OS, StringRef Name,
+                                     const EmitterSettings &Settings) {
+  OS << Name;
+  std::string Params = Settings.print();
+  if (!Params.empty())
+    OS << '<' << Params << '>';
+}
+
+Expected<EmitterSettings> lambdaopt::parseEmitterSettings(StringRef PassName,
+                                                          StringRef Params,
+                                                          bool ForImage) {
+  auto KVs = parsePassParameters(PassName, Params);
+  if (!KVs)
+    return KVs.takeError();
+  EmitterSettings S;
+  for (const auto &KV : *KVs) {
+    StringRef Key = KV.first, Value = KV.second;
+    bool Bare = Value.empty() && !Params.contains((Key + "=").str());
+    if (Key == "output" && !Value.empty())
+      S.Output = Value.str();
+    else if ((Key == "force" || Key == "no-force") && Bare)
+      S.Force = Key == "force";
+    else if (ForImage && Key == "handler" && !Value.empty())
+      S.Handler = Value.str();
+    else if (ForImage &&
+             (Key == "compile-bytecode" || Key == "no-compile-bytecode") &&
+             Bare)
+      S.CompileBytecode = Key == "compile-bytecode";
+    else
+      return makeError(
+          "invalid parameter '" + Key + (Value.empty() ? "" : "=" + Value) +
+          "' of pass '" + PassName + "' (expected output=<path>, force" +
+          (ForImage ? ", handler=<module.function>, compile-bytecode" : "") +
+          ")");
+  }
+  return S;
+}
+
+bool lambdaopt::mayWriteArtifact(const ProjectOptions &Opts,
+                                 AnalysisManager &AM) {
+  DiagnosticEngine &Diags = AM.getDiagnostics();
+  unsigned Errors = Diags.getCount(Severity::Error);
+  if (!Errors || Opts.Force)
+    return true;
+  Diagnostic D =
+      Diags.create(NotWrittenCode, SMRange(),
+                   "not writing '" + Opts.OutputPath + "': " + Twine(Errors) +
+                       " error finding" + (Errors == 1 ? "" : "s"));
+  D.FixHint = "fix the errors, or pass --force to write it anyway";
+  Diags.report(std::move(D));
+  return false;
+}
+
 template <LayoutKind K>
 Expected<PreservedAnalyses> EmitArchivePass<K>::run(Project &P,
                                                     AnalysisManager &AM) {
-  const ProjectOptions &Opts = P.Options;
+  const ProjectOptions Opts = Settings.apply(P.Options);
   StringRef What = K == LayoutKind::Layer ? "layer" : "zip";
   if (Opts.OutputPath.empty() || Opts.OutputPath == "-")
     return makeError("--emit=" + What +
                      " writes a file; name it with -o <file>.zip");
-  unsigned Errors = AM.getDiagnostics().getCount(Severity::Error);
-  if (Errors && !Opts.Force) {
-    WithColor::note(errs(), "lambda-opt")
-        << "not writing '" << Opts.OutputPath << "': " << Errors
-        << " error finding" << (Errors == 1 ? "" : "s")
-        << " (--force writes it anyway)\n";
+  if (!mayWriteArtifact(Opts, AM))
     return PreservedAnalyses::all();
-  }
   Expected<InstallPlan *> PlanOrErr = getOrBuildInstallPlan(P, AM);
   if (!PlanOrErr)
     return PlanOrErr.takeError();
   InstallPlan &Plan = **PlanOrErr;
+  AM.getStatus().progress("writing " + Opts.OutputPath + ": " +
+                          Twine(Plan.Files.size()) + " files");
   Expected<const ZipModule *> Zip = getZipModule();
   if (!Zip)
     return Zip.takeError();
@@ -354,10 +425,17 @@ Expected<PreservedAnalyses> EmitArchivePass<K>::run(Project &P,
     Plan.Files = std::move(Unprefixed);
   if (!Result)
     return Result.takeError();
-  errs() << "wrote " << Opts.OutputPath << ": " << Plan.Files.size()
-         << " files, " << formatSize(Result->UncompressedSize) << " unzipped, "
-         << formatSize(Result->CompressedSize) << " zipped; sha256 "
-         << Result->Sha256Hex << "; CodeSha256 " << Result->CodeSha256 << '\n';
+  ArtifactSummary Summary;
+  Summary.Path = Opts.OutputPath;
+  Summary.Files = Plan.Files.size();
+  Summary.UnzippedSize = Result->UncompressedSize;
+  Summary.ZippedSize = Result->CompressedSize;
+  AM.getStatus().wrote(
+      "wrote " + Opts.OutputPath + ": " + Twine(Plan.Files.size()) +
+          " files, " + formatSize(Result->UncompressedSize) + " unzipped, " +
+          formatSize(Result->CompressedSize) + " zipped; sha256 " +
+          Result->Sha256Hex + "; CodeSha256 " + Result->CodeSha256,
+      std::move(Summary));
   return PreservedAnalyses::all();
 }
 

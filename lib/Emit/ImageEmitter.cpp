@@ -8,21 +8,17 @@
 #include "lambda-opt/Diagnostics/DiagnosticEngine.h"
 #include "lambda-opt/Emit/EmitPasses.h"
 #include "lambda-opt/Image/Bytecode.h"
+#include "lambda-opt/Support/Error.h"
 #include "lambda-opt/Target/Runtime.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
-#include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace llvm;
 using namespace lambdaopt;
-
-static Error makeError(const Twine &Msg) {
-  return createStringError(inconvertibleErrorCode(), Msg.str());
-}
 
 Expected<std::vector<ImageLayerSpec>>
 lambdaopt::buildImageLayers(const InstallPlan &Plan) {
@@ -118,18 +114,6 @@ lambdaopt::makeImageConfig(const ProjectOptions &Opts) {
 
 namespace {
 
-/// Error findings stop emission unless --force; returns true to go on.
-bool mayWrite(const ProjectOptions &Opts, AnalysisManager &AM) {
-  unsigned Errors = AM.getDiagnostics().getCount(Severity::Error);
-  if (!Errors || Opts.Force)
-    return true;
-  WithColor::note(errs(), "lambda-opt")
-      << "not writing '" << Opts.OutputPath << "': " << Errors
-      << " error finding" << (Errors == 1 ? "" : "s")
-      << " (--force writes it anyway)\n";
-  return false;
-}
-
 Error checkOutputDir(const ProjectOptions &Opts, StringRef Emit) {
   if (!Opts.OutputPath.empty() && Opts.OutputPath != "-")
     return Error::success();
@@ -139,7 +123,8 @@ Error checkOutputDir(const ProjectOptions &Opts, StringRef Emit) {
 
 /// Warns when the handler's module is in no layer: the image would build
 /// and fail at its first invocation.
-void checkHandlerModule(ArrayRef<ImageLayerSpec> Layers, StringRef Handler) {
+void checkHandlerModule(ArrayRef<ImageLayerSpec> Layers, StringRef Handler,
+                        DiagnosticEngine &Diags) {
   StringRef Module = Handler.rsplit('.').first;
   std::string Base = Module.str();
   std::replace(Base.begin(), Base.end(), '.', '/');
@@ -150,22 +135,24 @@ void checkHandlerModule(ArrayRef<ImageLayerSpec> Layers, StringRef Handler) {
           (P.startswith(Base + ".") && P.endswith(".so")))
         return;
     }
-  WithColor::warning(errs(), "lambda-opt")
-      << "handler '" << Handler << "': no module " << Base << ".py in "
-      << ImageTaskRoot << "; add the function's code with --include\n";
+  Diagnostic D = Diags.create(HandlerNotFoundCode, SMRange(),
+                              "handler '" + Handler + "': no module " + Base +
+                                  ".py in " + ImageTaskRoot);
+  D.FixHint = "add the function's code with --include";
+  Diags.report(std::move(D));
 }
 
 /// The image's layers, with bytecode when asked for and possible.
-Expected<std::vector<ImageLayerSpec>> prepareLayers(Project &P,
-                                                    AnalysisManager &AM) {
-  const ProjectOptions &Opts = P.Options;
+Expected<std::vector<ImageLayerSpec>>
+prepareLayers(Project &P, const ProjectOptions &Opts, AnalysisManager &AM) {
   Expected<InstallPlan *> Plan = getOrBuildInstallPlan(P, AM);
   if (!Plan)
     return Plan.takeError();
   Expected<std::vector<ImageLayerSpec>> Layers = buildImageLayers(**Plan);
   if (!Layers)
     return Layers.takeError();
-  checkHandlerModule(*Layers, StringRef(Opts.Handler).trim());
+  DiagnosticEngine &Diags = AM.getDiagnostics();
+  checkHandlerModule(*Layers, StringRef(Opts.Handler).trim(), Diags);
   if (!Opts.CompileBytecode)
     return Layers;
 
@@ -174,26 +161,40 @@ Expected<std::vector<ImageLayerSpec>> prepareLayers(Project &P,
     return Version.takeError();
   std::optional<std::string> Python = findPythonInterpreter(*Version);
   if (!Python) {
-    WithColor::warning(errs(), "lambda-opt")
-        << "--compile-bytecode: no Python " << *Version
-        << " interpreter found (looked for python" << *Version
-        << " on PATH and ~/.pyenv/versions/" << *Version
-        << ".*/bin/python3); the image has no .pyc files, so each cold "
-           "start compiles the sources\n";
+    Diagnostic D = Diags.create(
+        NoBytecodeInterpreterCode, SMRange(),
+        "--compile-bytecode: no Python " + *Version +
+            " interpreter found (looked for python" + *Version +
+            " on PATH and ~/.pyenv/versions/" + *Version +
+            ".*/bin/python3); the image has no .pyc files, so each cold "
+            "start compiles the sources");
+    D.FixHint = "install Python " + *Version +
+                " where lambda-opt can find it, or drop --compile-bytecode";
+    Diags.report(std::move(D));
     return Layers;
   }
+  size_t Sources = 0;
+  for (const ImageLayerSpec &L : *Layers)
+    for (const ImageFile &F : L.Files)
+      Sources += StringRef(F.Path).endswith(".py");
+  AM.getStatus().progress("compiling " + Twine(Sources) +
+                          " Python files to bytecode with " + *Python);
   Expected<BytecodeSummary> Summary = addBytecode(*Layers, *Python, *Version);
   if (!Summary)
     return Summary.takeError();
-  errs() << "compiled " << Summary->Compiled << " .pyc files with " << *Python
-         << '\n';
+  AM.getStatus().report("compiled " + Twine(Summary->Compiled) +
+                        " .pyc files with " + *Python);
   if (!Summary->Failed.empty()) {
-    WithColor::warning(errs(), "lambda-opt")
-        << "--compile-bytecode: Python " << *Version << " rejected "
-        << Summary->Failed.size() << " source file"
-        << (Summary->Failed.size() == 1 ? "" : "s")
-        << ", left uncompiled: " << Summary->Failed.front()
-        << (Summary->Failed.size() > 1 ? ", ..." : "") << '\n';
+    Diagnostic D =
+        Diags.create(BytecodeRejectedCode, SMRange(),
+                     "--compile-bytecode: Python " + *Version + " rejected " +
+                         Twine(Summary->Failed.size()) + " source file" +
+                         (Summary->Failed.size() == 1 ? "" : "s") +
+                         ", left uncompiled: " + Summary->Failed.front() +
+                         (Summary->Failed.size() > 1 ? ", ..." : ""));
+    for (const std::string &F : Summary->Failed)
+      D.Notes.push_back("not compiled: " + F);
+    Diags.report(std::move(D));
   }
   return Layers;
 }
@@ -202,7 +203,7 @@ Expected<std::vector<ImageLayerSpec>> prepareLayers(Project &P,
 
 Expected<PreservedAnalyses> EmitImagePass::run(Project &P,
                                                AnalysisManager &AM) {
-  const ProjectOptions &Opts = P.Options;
+  const ProjectOptions Opts = Settings.apply(P.Options);
   if (Error E = checkOutputDir(Opts, "image"))
     return E;
   Expected<ImageConfigSpec> Config = makeImageConfig(Opts);
@@ -218,33 +219,42 @@ Expected<PreservedAnalyses> EmitImagePass::run(Project &P,
       return Ref.takeError();
     Base = std::move(*Ref);
   }
-  if (!mayWrite(Opts, AM))
+  if (!mayWriteArtifact(Opts, AM))
     return PreservedAnalyses::all();
 
-  Expected<std::vector<ImageLayerSpec>> Layers = prepareLayers(P, AM);
+  Expected<std::vector<ImageLayerSpec>> Layers = prepareLayers(P, Opts, AM);
   if (!Layers)
     return Layers.takeError();
+  AM.getStatus().progress("writing image " + Opts.OutputPath + ": " +
+                          Twine(Layers->size()) + " layers");
   Expected<ImageResult> Result = (*OCI)->WriteOCIImage(
       Opts.OutputPath, *Layers, *Config, Base ? &*Base : nullptr);
   if (!Result)
     return Result.takeError();
 
-  size_t Files = 0;
+  ArtifactSummary Summary;
+  Summary.Path = Opts.OutputPath;
   for (const ImageLayerSpec &L : *Layers)
-    Files += L.Files.size();
+    for (const ImageFile &F : L.Files) {
+      ++Summary.Files;
+      Summary.UnzippedSize += F.Contents.size();
+    }
   size_t BaseLayers = Result->LayerDigests.size() - Layers->size();
-  errs() << "wrote " << Opts.OutputPath << ": image " << Config->RefName << " ("
-         << Config->Arch << "), " << Layers->size() << " layers";
+  std::string Line =
+      ("wrote " + Opts.OutputPath + ": image " + Config->RefName + " (" +
+       Config->Arch + "), " + Twine(Layers->size()) + " layers")
+          .str();
   if (Base)
-    errs() << " on " << BaseLayers << " base layers";
-  errs() << ", " << Files << " files; manifest " << Result->ManifestDigest
-         << ", config " << Result->ConfigDigest << '\n';
+    Line += " on " + std::to_string(BaseLayers) + " base layers";
+  Line += ", " + std::to_string(Summary.Files) + " files; manifest " +
+          Result->ManifestDigest + ", config " + Result->ConfigDigest;
+  AM.getStatus().wrote(Line, std::move(Summary));
   return PreservedAnalyses::all();
 }
 
 Expected<PreservedAnalyses> EmitImageContextPass::run(Project &P,
                                                       AnalysisManager &AM) {
-  const ProjectOptions &Opts = P.Options;
+  const ProjectOptions Opts = Settings.apply(P.Options);
   if (Error E = checkOutputDir(Opts, "image-context"))
     return E;
   Expected<ImageConfigSpec> Config = makeImageConfig(Opts);
@@ -253,10 +263,10 @@ Expected<PreservedAnalyses> EmitImageContextPass::run(Project &P,
   Expected<std::string> Version = getImagePythonVersion(Opts);
   if (!Version)
     return Version.takeError();
-  if (!mayWrite(Opts, AM))
+  if (!mayWriteArtifact(Opts, AM))
     return PreservedAnalyses::all();
 
-  Expected<std::vector<ImageLayerSpec>> Layers = prepareLayers(P, AM);
+  Expected<std::vector<ImageLayerSpec>> Layers = prepareLayers(P, Opts, AM);
   if (!Layers)
     return Layers.takeError();
   std::vector<ImageFile> TaskRoot;
@@ -269,7 +279,13 @@ Expected<PreservedAnalyses> EmitImageContextPass::run(Project &P,
   if (Error E = (*OCI)->WriteImageContext(Opts.OutputPath, *Version,
                                           Config->Arch, TaskRoot, Config->Cmd))
     return E;
-  errs() << "wrote " << Opts.OutputPath << ": Dockerfile and "
-         << TaskRoot.size() << " files in task/\n";
+  ArtifactSummary Summary;
+  Summary.Path = Opts.OutputPath;
+  Summary.Files = TaskRoot.size();
+  for (const ImageFile &F : TaskRoot)
+    Summary.UnzippedSize += F.Contents.size();
+  AM.getStatus().wrote("wrote " + Opts.OutputPath + ": Dockerfile and " +
+                           Twine(TaskRoot.size()) + " files in task/",
+                       std::move(Summary));
   return PreservedAnalyses::all();
 }

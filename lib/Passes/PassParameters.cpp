@@ -5,15 +5,12 @@
 //===----------------------------------------------------------------------===//
 
 #include "lambda-opt/Passes/PassParameters.h"
+#include "lambda-opt/Support/Error.h"
 
 #include "llvm/ADT/SmallVector.h"
 
 using namespace llvm;
 using namespace lambdaopt;
-
-static Error makeError(const Twine &Message) {
-  return createStringError(inconvertibleErrorCode(), Message);
-}
 
 Expected<std::vector<std::pair<StringRef, StringRef>>>
 lambdaopt::parsePassParameters(StringRef PassName, StringRef Params) {

@@ -10,6 +10,7 @@
 #include "lambda-opt/Lints/Lints.h"
 #include "lambda-opt/Passes/InstallSetAnalysis.h"
 #include "lambda-opt/Passes/StandardPasses.h"
+#include "lambda-opt/Support/Error.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -25,10 +26,6 @@ static StringRef getBuiltinRuleDoc(StringRef Code) {
 #include "RuleDocs.inc"
 #undef RULE_DOC
   return "";
-}
-
-static Error makeError(const Twine &Message) {
-  return createStringError(inconvertibleErrorCode(), Message);
 }
 
 //===----------------------------------------------------------------------===//
@@ -235,7 +232,9 @@ void PassBuilder::registerPackagePass(StringRef Name, StringRef Description,
 Error PassBuilder::registerRule(const RuleInfo &Rule) {
   if (Error E = Rules.addRule(Rule))
     return E;
-  if (!Rule.Pass.empty() && !is_contained(LintPasses, Rule.Pass.str()))
+  // Emitters report findings too, but run only when asked for.
+  if (!Rule.Pass.empty() && !Rule.Pass.startswith("emit-") &&
+      !is_contained(LintPasses, Rule.Pass.str()))
     LintPasses.push_back(Rule.Pass.str());
   return Error::success();
 }

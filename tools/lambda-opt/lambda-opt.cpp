@@ -17,11 +17,14 @@
 #include "lambda-opt/Diagnostics/DiagnosticEngine.h"
 #include "lambda-opt/Diagnostics/Renderer.h"
 #include "lambda-opt/Driver/ProjectConfig.h"
+#include "lambda-opt/Emit/EmitPasses.h"
 #include "lambda-opt/FrontEnd/FrontEnd.h"
 #include "lambda-opt/IR/Project.h"
+#include "lambda-opt/Passes/InstallSetAnalysis.h"
 #include "lambda-opt/Passes/StandardInstrumentations.h"
 #include "lambda-opt/Pipeline/PassBuilder.h"
 #include "lambda-opt/Plugin/PassPlugin.h"
+#include "lambda-opt/Support/Format.h"
 #include "lambda-opt/Support/SourceError.h"
 #include "lambda-opt/Support/Version.h"
 #include "lambda-opt/TOML/TOML.h"
@@ -123,6 +126,11 @@ static cl::list<std::string>
 static cl::opt<bool> AllExtras("all-extras",
                                cl::desc("Install every extra of the project"),
                                cl::cat(TargetCategory));
+static cl::opt<bool>
+    NoAllExtras("no-all-extras",
+                cl::desc("Install only the extras named with --extra, "
+                         "whatever [tool.lambda-opt] says"),
+                cl::cat(TargetCategory));
 static cl::list<std::string> Groups(
     "group",
     cl::desc("Install this dependency group too (none by default, not even "
@@ -150,6 +158,10 @@ static cl::opt<std::string>
 static cl::opt<bool> Offline("offline",
                              cl::desc("Never use the network for wheels"),
                              cl::cat(PackagingCategory));
+static cl::opt<bool> NoOffline("no-offline",
+                               cl::desc("Use the network for wheels, whatever "
+                                        "[tool.lambda-opt] says"),
+                               cl::cat(PackagingCategory));
 static cl::list<std::string> AllowInsecureHosts(
     "allow-insecure-host",
     cl::desc("Allow plain http (and skip TLS checks) for this host"),
@@ -164,6 +176,19 @@ static cl::list<std::string> Includes(
 static cl::opt<bool>
     Force("force", cl::desc("Write the artifact even when errors were found"),
           cl::cat(PackagingCategory));
+static cl::opt<bool> NoForce("no-force",
+                             cl::desc("Write no artifact while errors remain, "
+                                      "whatever [tool.lambda-opt] says"),
+                             cl::cat(PackagingCategory));
+static cl::opt<bool> NoDeps(
+    "no-deps",
+    cl::desc("Leave the dependencies out of --emit=zip: the function's own "
+             "code only, for a function whose packages are in a layer"),
+    cl::cat(PackagingCategory));
+static cl::opt<bool> Deps("deps",
+                          cl::desc("Put the dependencies in the artifact "
+                                   "(the default; undoes --no-deps)"),
+                          cl::cat(PackagingCategory));
 static cl::opt<std::string> Handler(
     "handler",
     cl::desc("The function's handler for images, e.g. app.main.handler"),
@@ -180,6 +205,10 @@ static cl::opt<bool> CompileBytecode(
     "compile-bytecode",
     cl::desc("Precompile .pyc files with the runtime's Python (images only; "
              "zips and layers ship sources, as the uv guide recommends)"),
+    cl::cat(PackagingCategory));
+static cl::opt<bool> NoCompileBytecode(
+    "no-compile-bytecode",
+    cl::desc("Ship sources only, whatever [tool.lambda-opt] says"),
     cl::cat(PackagingCategory));
 static cl::list<std::string>
     Strip("strip",
@@ -215,10 +244,26 @@ static cl::list<std::string> Ignore("ignore", cl::desc("Rules to skip"),
 static cl::opt<bool> WarningsAsErrors("warnings-as-errors",
                                       cl::desc("Report warnings as errors"),
                                       cl::cat(LintCategory));
+static cl::opt<bool> NoWarningsAsErrors(
+    "no-warnings-as-errors",
+    cl::desc("Report warnings as warnings, whatever [tool.lambda-opt] says"),
+    cl::cat(LintCategory));
 
 static cl::opt<bool> ExitZero("exit-zero",
                               cl::desc("Exit 0 even when errors were found"),
                               cl::cat(LintCategory));
+static cl::opt<bool> NoExitZero("no-exit-zero",
+                                cl::desc("Exit 1 when errors were found (the "
+                                         "default; undoes --exit-zero)"),
+                                cl::cat(LintCategory));
+
+static cl::opt<bool>
+    Quiet("quiet",
+          cl::desc("Print findings and errors only: no progress, no 'wrote' "
+                   "lines, no summary"),
+          cl::cat(MainCategory));
+static cl::alias QuietShort("q", cl::desc("Alias for --quiet"),
+                            cl::aliasopt(Quiet), cl::cat(MainCategory));
 
 static cl::opt<bool> PrintBeforeAll("print-before-all",
                                     cl::desc("Print the IR before each pass"),
@@ -280,6 +325,64 @@ static int fail(Error E) {
   return ExitUsage;
 }
 
+static int fail(const Twine &Message) {
+  return fail(createStringError(inconvertibleErrorCode(), Message));
+}
+
+/// What the command line says about a boolean with a --no-X form: None when
+/// it says nothing; otherwise the later of the two wins (`--no-X=false` is
+/// `--X`). The answer replaces the configuration's.
+static Optional<bool> getFlag(const cl::opt<bool> &Yes,
+                              const cl::opt<bool> &No) {
+  bool HasYes = Yes.getNumOccurrences() != 0;
+  bool HasNo = No.getNumOccurrences() != 0;
+  if (!HasYes && !HasNo)
+    return None;
+  if (HasYes && (!HasNo || Yes.getPosition() > No.getPosition()))
+    return bool(Yes);
+  return !No;
+}
+
+/// Colours: NO_COLOR (https://no-color.org) turns them off and FORCE_COLOR
+/// on, even into a pipe, unless --color says otherwise; by default they are
+/// on when stderr is a terminal.
+static bool setUpColors() {
+  auto EnvSet = [](const char *Name) {
+    const char *V = std::getenv(Name);
+    return V && *V && StringRef(V) != "0";
+  };
+  auto &Registered = cl::getRegisteredOptions();
+  auto It = Registered.find("color");
+  cl::Option *Color = It == Registered.end() ? nullptr : It->second;
+  if (Color && Color->getNumOccurrences())
+    return WithColor(nulls()).colorsEnabled();
+  Optional<bool> Want;
+  if (std::getenv("NO_COLOR") && *std::getenv("NO_COLOR"))
+    Want = false;
+  else if (EnvSet("FORCE_COLOR"))
+    Want = true;
+  if (!Want)
+    return errs().has_colors();
+  if (Color)
+    Color->addOccurrence(0, "color", *Want ? "true" : "false");
+  return *Want;
+}
+
+/// What -o FILE writes when --emit is not given: an archive for `.zip`,
+/// requirements for `.txt`; anything else must name --emit.
+static Expected<std::string> inferEmitKind(StringRef Output) {
+  StringRef Ext = sys::path::extension(Output);
+  if (Ext.equals_insensitive(".zip"))
+    return std::string("zip");
+  if (Ext.equals_insensitive(".txt"))
+    return std::string("requirements");
+  return createStringError(
+      inconvertibleErrorCode(),
+      "-o %s: cannot tell what to write from the file name; add --emit=zip, "
+      "layer, image, image-context, requirements or ir",
+      Output.str().c_str());
+}
+
 /// Parses --config into \p P (so that errors are located and plugins see
 /// the table) and makes it the project's [tool.lambda-opt].
 static Error readConfigFile(Project &P, StringRef Path) {
@@ -314,7 +417,8 @@ static Error applyCommandLine(ProjectOptions &Opts) {
     Opts.Package = PackageName;
   if (!Extras.empty())
     Opts.Extras = Extras;
-  Opts.AllExtras |= AllExtras;
+  if (Optional<bool> V = getFlag(AllExtras, NoAllExtras))
+    Opts.AllExtras = *V;
   if (!Groups.empty())
     Opts.Groups = Groups;
   for (const std::string &Size : LayerSizes) {
@@ -328,7 +432,8 @@ static Error applyCommandLine(ProjectOptions &Opts) {
     Opts.FindLinks.push_back(Dir);
   if (!CacheDir.empty())
     Opts.CacheDir = CacheDir;
-  Opts.Offline |= Offline;
+  if (Optional<bool> V = getFlag(Offline, NoOffline))
+    Opts.Offline = *V;
   for (const std::string &Host : AllowInsecureHosts)
     Opts.AllowInsecureHosts.push_back(Host);
   if (Jobs.getNumOccurrences()) {
@@ -340,16 +445,28 @@ static Error applyCommandLine(ProjectOptions &Opts) {
   // The function's own code from the command line replaces the config's.
   if (!Includes.empty())
     Opts.Includes = Includes;
-  Opts.Force |= Force;
+  if (Optional<bool> V = getFlag(Force, NoForce))
+    Opts.Force = *V;
+  if (Optional<bool> V = getFlag(Deps, NoDeps))
+    Opts.NoDeps = !*V;
   if (!Handler.empty())
     Opts.Handler = Handler;
   if (!BaseImage.empty())
     Opts.BaseImage = BaseImage;
   if (!ImageTag.empty())
     Opts.ImageTag = ImageTag;
-  Opts.CompileBytecode |= CompileBytecode;
+  if (Optional<bool> V = getFlag(CompileBytecode, NoCompileBytecode))
+    Opts.CompileBytecode = *V;
   if (!Strip.empty())
     Opts.Strip = Strip;
+  for (const std::string &Kind : Opts.Strip)
+    if (Expected<StripKind> K = parseStripKind(Kind); !K)
+      return createStringError(inconvertibleErrorCode(), "--strip: %s",
+                               toString(K.takeError()).c_str());
+  if (Opts.NoDeps && Emit != "zip")
+    return createStringError(inconvertibleErrorCode(),
+                             "--no-deps makes a function zip without its "
+                             "packages; use it with --emit=zip");
   // A layer carries the function's code only when the command line asks.
   if (Emit == "layer" && Includes.empty())
     Opts.Includes.clear();
@@ -379,6 +496,71 @@ static Error applyCommandLine(ProjectOptions &Opts) {
   return Error::success();
 }
 
+/// `emit-<Kind>`, with the command line's settings as parameters for the
+/// built-in artifact emitters: `emit-zip<output=fn.zip;force>`.
+static std::string makeEmitterText(StringRef Kind) {
+  if (Kind.empty())
+    return "";
+  std::string Text = ("emit-" + Kind).str();
+  bool Image = Kind == "image" || Kind == "image-context";
+  if (Kind != "zip" && Kind != "layer" && !Image)
+    return Text;
+  EmitterSettings S;
+  // A path the parameter grammar cannot carry stays in the options.
+  if (OutputPath.getNumOccurrences() && OutputPath != "-" &&
+      StringRef(OutputPath).find_first_of(";<>(),") == StringRef::npos)
+    S.Output = OutputPath;
+  S.Force = getFlag(Force, NoForce);
+  if (Image) {
+    if (!Handler.empty() &&
+        StringRef(Handler).find_first_of(";<>(),") == StringRef::npos)
+      S.Handler = Handler;
+    S.CompileBytecode = getFlag(CompileBytecode, NoCompileBytecode);
+  }
+  std::string Params = S.print();
+  if (!Params.empty())
+    Text += "<" + Params + ">";
+  return Text;
+}
+
+/// The run's last line on stderr: "lambda-opt: python3.13 x86_64, 12
+/// packages, 8.1 MB zipped, 21.5 MB unzipped". Sizes are those of the
+/// artifact written, else the lock's wheel sizes (zipped) and the install
+/// plan's (unzipped) when they are known.
+static std::string formatRunSummary(const Project &P,
+                                    const InstallSetResult &Installed,
+                                    const StatusReporter &Status) {
+  std::string Line = "lambda-opt: " + P.Options.Runtime + " " + P.Options.Arch;
+  Optional<uint64_t> Zipped, Unzipped;
+  if (Installed) {
+    size_t Count = Installed->Packages.size();
+    Line +=
+        ", " + std::to_string(Count) + (Count == 1 ? " package" : " packages");
+    uint64_t Sum = 0;
+    bool Known = true;
+    for (const InstalledPackage &IP : Installed->Packages) {
+      if (IP.Wheel && IP.Wheel->Size)
+        Sum += *IP.Wheel->Size;
+      else if (!IP.IsLocal)
+        Known = false;
+    }
+    if (Known && !P.Options.NoDeps)
+      Zipped = Sum;
+  }
+  if (P.Plan)
+    Unzipped = P.Plan->UncompressedSize;
+  if (!Status.getArtifacts().empty()) {
+    const ArtifactSummary &A = Status.getArtifacts().back();
+    Zipped = A.ZippedSize;
+    Unzipped = A.UnzippedSize;
+  }
+  if (Zipped)
+    Line += ", " + formatSize(*Zipped) + " zipped";
+  if (Unzipped)
+    Line += ", " + formatSize(*Unzipped) + " unzipped";
+  return Line;
+}
+
 int main(int argc, char **argv) {
   InitLLVM X(argc, argv);
   // Without TZ, glibc stats /etc/localtime on every local-time conversion,
@@ -396,6 +578,17 @@ int main(int argc, char **argv) {
           "uv.lock).\n",
           &errs()))
     return ExitUsage;
+  bool UseColor = setUpColors();
+
+  // -o FILE.zip alone means "write that zip".
+  if (!Emit.getNumOccurrences() && !Passes.getNumOccurrences() &&
+      OutputPath.getNumOccurrences() && OutputPath != "-" && !PrintPasses &&
+      Explain.empty()) {
+    Expected<std::string> Kind = inferEmitKind(OutputPath);
+    if (!Kind)
+      return fail(Kind.takeError());
+    Emit = *Kind;
+  }
 
   // Output: text emitters (ir, requirements) write into memory; the bytes
   // reach -o only once the pipeline has succeeded, through a temporary file
@@ -408,6 +601,11 @@ int main(int argc, char **argv) {
   Expected<OutputFormatKind> Format = parseOutputFormat(OutputFormat);
   if (!Format)
     return fail(Format.takeError());
+  // Findings in a machine format and the emitted text cannot share stdout.
+  if (*Format != OutputFormatKind::Text && EmitsText && OutputPath == "-")
+    return fail("--output-format=" + OutputFormat +
+                " writes findings to stdout, and so does -o - for the "
+                "emitted text; write the text to a file with -o FILE");
 
   // Registry: built-in passes and rules, then every plugin's.
   PassInstrumentationCallbacks PIC;
@@ -447,14 +645,38 @@ int main(int argc, char **argv) {
           Emit.c_str()));
     }
   }
+  // The emitter's settings from the command line are its pass parameters,
+  // so that --print-pipeline-passes shows what the run writes.
+  std::string EmitText = makeEmitterText(EmitKind);
+  // The default pipeline: verify, every lint, the size transforms asked
+  // for, then the emitter.
+  auto BuildDefault = [&](ArrayRef<std::string> StripKinds) -> Error {
+    PM = ProjectPassManager();
+    if (Error E = PB.buildDefaultPipeline(PM, ""))
+      return E;
+    std::string Tail;
+    for (const std::string &Kind : StripKinds)
+      Tail += "strip-" + Kind + ",";
+    if (!Tail.empty() && EmitKind.empty())
+      return createStringError(inconvertibleErrorCode(),
+                               "--strip needs an emitter (--emit=zip or "
+                               "--emit=layer)");
+    if (EmitText.empty())
+      return Error::success();
+    return PB.parsePassPipeline(PM, Tail + EmitText);
+  };
   if (Passes.getNumOccurrences()) {
     if (Error E = PB.parsePassPipeline(PM, Passes))
       return fail(std::move(E));
-    if (!EmitKind.empty())
-      if (Error E = PB.parsePassPipeline(PM, ("emit-" + EmitKind).str()))
+    if (!EmitText.empty())
+      if (Error E = PB.parsePassPipeline(PM, EmitText))
         return fail(std::move(E));
-  } else if (Error E = PB.buildDefaultPipeline(PM, EmitKind)) {
-    return fail(std::move(E));
+  } else {
+    for (const std::string &Kind : Strip)
+      if (Expected<StripKind> K = parseStripKind(Kind); !K)
+        return fail("--strip: " + toString(K.takeError()));
+    if (Error E = BuildDefault(Strip))
+      return fail(std::move(E));
   }
   if (PrintPipelinePasses) {
     outs() << PB.printPipeline(PM) << '\n';
@@ -499,22 +721,14 @@ int main(int argc, char **argv) {
   }
   // The opt-in size transforms join the default pipeline before its
   // emitter: verify, lints, strip-<kind>..., emit-<kind>.
-  if (!Passes.getNumOccurrences() && !P->Options.Strip.empty()) {
-    std::string Tail;
-    for (const std::string &Kind : P->Options.Strip)
-      Tail += "strip-" + Kind + ",";
-    if (EmitKind.empty())
-      return fail(createStringError(inconvertibleErrorCode(),
-                                    "--strip needs an emitter (--emit=zip "
-                                    "or --emit=layer)"));
-    PM = ProjectPassManager();
-    if (Error E = PB.buildDefaultPipeline(PM, ""))
+  // (Those of [tool.lambda-opt] are known only now.)
+  if (!Passes.getNumOccurrences() &&
+      P->Options.Strip != std::vector<std::string>(Strip.begin(), Strip.end()))
+    if (Error E = BuildDefault(P->Options.Strip))
       return fail(std::move(E));
-    if (Error E = PB.parsePassPipeline(PM, Tail + "emit-" + EmitKind.str()))
-      return fail(std::move(E));
-  }
   applyCommandLineSelectors(Select, ExtendSelect, Ignore, DiagOpts);
-  DiagOpts.WarningsAsErrors |= WarningsAsErrors;
+  if (Optional<bool> V = getFlag(WarningsAsErrors, NoWarningsAsErrors))
+    DiagOpts.WarningsAsErrors = *V;
   DiagnosticEngine Diags(PB.getRules());
   if (Error E = Diags.configure(DiagOpts)) {
     printError(std::move(E), P->getSourceMgr(), "lambda-opt", errs());
@@ -533,11 +747,24 @@ int main(int argc, char **argv) {
   InstrOpts.VerifyEach = VerifyEach;
   StandardInstrumentations SI(InstrOpts, errs());
   SI.registerCallbacks(PIC);
-  AnalysisManager AM(*P, Diags, &PIC);
+  // Progress and "wrote" lines: the driver's, on stderr, none with -q.
+  StatusReporter Status;
+  if (!Quiet)
+    Status = StatusReporter([](StringRef Line) {
+      errs() << Line << '\n';
+      errs().flush();
+    });
+  AnalysisManager AM(*P, Diags, &PIC, &Status);
   Expected<PreservedAnalyses> Result = PM.run(*P, AM);
   SI.printTimeReport(errs());
   if (!Result)
     return fail(Result.takeError());
+  // A selection the user asked for must exist, whether or not a pass of
+  // this pipeline needed the install set.
+  const InstallSetResult &Installed = AM.getResult<InstallSetAnalysis>(*P);
+  if (!Installed && (!P->Options.Extras.empty() || !P->Options.Groups.empty() ||
+                     !P->Options.Package.empty()))
+    return fail(Installed.getError());
 
   // Report: findings in the chosen format.
   Diags.finish(P->getSourceMgr());
@@ -549,7 +776,8 @@ int main(int argc, char **argv) {
     Ctx.BaseDir = std::string(Cwd);
   bool ToStderr = *Format == OutputFormatKind::Text;
   raw_ostream &DiagOS = ToStderr ? errs() : outs();
-  Ctx.UseColor = ToStderr && errs().has_colors();
+  Ctx.UseColor = ToStderr && UseColor;
+  Ctx.ProjectRoot = P->RootDir;
   renderDiagnostics(*Format, Diags.getDiagnostics(), Ctx, DiagOS);
 
   // Write: the text output, whole or not at all.
@@ -563,8 +791,13 @@ int main(int argc, char **argv) {
     }
   }
 
+  // Summary: what was checked, and how big the result is.
+  if (!Quiet)
+    errs() << formatRunSummary(*P, Installed, Status) << '\n';
+
   // Exit: 1 when an error-severity finding remains, unless --exit-zero.
-  if (Diags.getCount(Severity::Error) && !ExitZero)
+  bool ZeroExit = getFlag(ExitZero, NoExitZero).getValueOr(false);
+  if (Diags.getCount(Severity::Error) && !ZeroExit)
     return ExitFindings;
   return ExitClean;
 }

@@ -43,7 +43,20 @@ TEST(StripKindTest, NamesRoundTrip) {
 }
 
 TEST(StripKindTest, UnknownNamesFail) {
-  for (StringRef Bad : {"test", "Tests", "", "runtime_provided", "stubs "}) {
+  // A near miss gets a suggestion in the user's terms.
+  std::pair<StringRef, StringRef> Near[] = {
+      {"test", "tests"},
+      {"Tests", "tests"},
+      {"runtime_provided", "runtime-provided"},
+      {"stubs ", "stubs"}};
+  for (auto [Bad, Meant] : Near) {
+    Expected<StripKind> K = parseStripKind(Bad);
+    ASSERT_FALSE(bool(K)) << Bad.str();
+    EXPECT_EQ(toString(K.takeError()), "unknown strip kind '" + Bad.str() +
+                                           "' (did you mean " + Meant.str() +
+                                           "?)");
+  }
+  for (StringRef Bad : {"", "everything"}) {
     Expected<StripKind> K = parseStripKind(Bad);
     ASSERT_FALSE(bool(K)) << Bad.str();
     EXPECT_EQ(toString(K.takeError()),

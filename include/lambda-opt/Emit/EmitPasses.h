@@ -30,6 +30,7 @@
 #define LAMBDA_OPT_EMIT_EMITPASSES_H
 
 #include "lambda-opt/Artifact/Layout.h"
+#include "lambda-opt/IR/Options.h"
 #include "lambda-opt/Passes/PassManager.h"
 
 #include "llvm/ADT/ArrayRef.h"
@@ -42,6 +43,45 @@
 namespace lambdaopt {
 
 class InstallSet;
+
+/// The findings emitters and size transforms report (PassRegistry.def).
+constexpr llvm::StringLiteral NotWrittenCode = "LO701";
+constexpr llvm::StringLiteral StripReportCode = "LO702";
+constexpr llvm::StringLiteral HandlerNotFoundCode = "LO703";
+constexpr llvm::StringLiteral NoBytecodeInterpreterCode = "LO704";
+constexpr llvm::StringLiteral BytecodeRejectedCode = "LO705";
+
+/// False, after reporting NotWrittenCode once, when error findings remain
+/// and \p Opts.Force is off: an emitter then writes nothing.
+bool mayWriteArtifact(const ProjectOptions &Opts, AnalysisManager &AM);
+
+/// An emitter's settings as pass parameters, so that the textual pipeline
+/// says what a run writes: `emit-zip<output=fn.zip;force>`,
+/// `emit-image<output=img;handler=app.main.handler;compile-bytecode>`. A
+/// setting the text leaves out comes from the run's options (the command
+/// line over [tool.lambda-opt]).
+struct EmitterSettings {
+  llvm::Optional<std::string> Output;
+  llvm::Optional<bool> Force;
+  /// Images only.
+  llvm::Optional<std::string> Handler;
+  llvm::Optional<bool> CompileBytecode;
+
+  /// \p Opts with the settings given here applied over it.
+  ProjectOptions apply(const ProjectOptions &Opts) const;
+  /// The parameter text, "output=fn.zip;force"; empty when nothing is set.
+  std::string print() const;
+};
+
+/// `name<params>`, or `name` when no setting is given.
+void printEmitterPipeline(llvm::raw_ostream &OS, llvm::StringRef Name,
+                          const EmitterSettings &Settings);
+
+/// Parses the parameters of \p PassName (`emit-zip`, ...); \p ForImage
+/// allows the image settings.
+llvm::Expected<EmitterSettings> parseEmitterSettings(llvm::StringRef PassName,
+                                                     llvm::StringRef Params,
+                                                     bool ForImage);
 
 /// The opt-in size transforms.
 enum class StripKind {
@@ -92,7 +132,16 @@ using StripRuntimeProvidedPass = StripPass<StripKind::RuntimeProvided>;
 /// stderr.
 template <LayoutKind K>
 struct EmitArchivePass : PassInfoMixin<EmitArchivePass<K>> {
+  EmitArchivePass() = default;
+  explicit EmitArchivePass(EmitterSettings Settings)
+      : Settings(std::move(Settings)) {}
   llvm::Expected<PreservedAnalyses> run(Project &P, AnalysisManager &AM);
+  void printPipeline(
+      llvm::raw_ostream &OS,
+      llvm::function_ref<llvm::StringRef(llvm::StringRef)> Map) const {
+    printEmitterPipeline(OS, Map(EmitArchivePass::name()), Settings);
+  }
+  EmitterSettings Settings;
 };
 using EmitZipPass = EmitArchivePass<LayoutKind::Function>;
 using EmitLayerPass = EmitArchivePass<LayoutKind::Layer>;

@@ -66,6 +66,9 @@ struct ProjectOptions {
   /// Opt-in size transforms for the default pipeline: "tests", "stubs",
   /// "runtime-provided" (the boto3 stack Lambda already ships).
   std::vector<std::string> Strip;
+  /// --no-deps: the zip holds the function's own code only (its packages
+  /// ship in a layer).
+  bool NoDeps = false;
 };
 
 } // namespace lambdaopt

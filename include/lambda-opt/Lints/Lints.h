@@ -26,6 +26,7 @@
 #define LAMBDA_OPT_LINTS_LINTS_H
 
 #include "lambda-opt/Passes/PassManager.h"
+#include "lambda-opt/Support/Format.h"
 
 #include <cstdint>
 #include <string>
@@ -36,11 +37,6 @@ namespace lambdaopt {
 constexpr uint64_t DirectUploadLimit = 52428800;
 /// Lambda's limit on the unzipped function plus its layers (250 MB).
 constexpr uint64_t UnzippedLimit = 262144000;
-
-/// "61.2 MB" (decimal megabytes of 1,000,000 bytes, one decimal).
-std::string formatMegabytes(uint64_t Bytes);
-/// "52,428,800".
-std::string formatThousands(uint64_t Bytes);
 
 /// True when \p NormalizedName is a development tool (a test runner,
 /// linter, type checker, formatter, debugger or AWS mock) that a production
