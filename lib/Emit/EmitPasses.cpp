@@ -315,7 +315,41 @@ ProjectOptions EmitterSettings::apply(const ProjectOptions &Opts) const {
     Out.Handler = *Handler;
   if (CompileBytecode)
     Out.CompileBytecode = *CompileBytecode;
+  if (SourceDateEpoch)
+    Out.SourceDateEpoch = *SourceDateEpoch;
+  if (ImageTag)
+    Out.ImageTag = *ImageTag;
+  if (BaseImage)
+    Out.BaseImage = *BaseImage;
   return Out;
+}
+
+/// Whether \p Value survives `name<key=value;...>` unchanged.
+static bool isParameterSafe(StringRef Value) {
+  return !Value.empty() && Value.find_first_of(";<>(),") == StringRef::npos &&
+         Value.trim() == Value;
+}
+
+EmitterSettings EmitterSettings::fromOptions(const ProjectOptions &Opts,
+                                             bool ForImage) {
+  EmitterSettings S;
+  if (Opts.OutputPath != "-" && isParameterSafe(Opts.OutputPath))
+    S.Output = Opts.OutputPath;
+  if (Opts.Force)
+    S.Force = true;
+  if (Opts.SourceDateEpoch)
+    S.SourceDateEpoch = *Opts.SourceDateEpoch;
+  if (!ForImage)
+    return S;
+  if (isParameterSafe(Opts.Handler))
+    S.Handler = Opts.Handler;
+  if (Opts.CompileBytecode)
+    S.CompileBytecode = true;
+  if (Opts.ImageTag != "latest" && isParameterSafe(Opts.ImageTag))
+    S.ImageTag = Opts.ImageTag;
+  if (isParameterSafe(Opts.BaseImage))
+    S.BaseImage = Opts.BaseImage;
+  return S;
 }
 
 std::string EmitterSettings::print() const {
@@ -329,6 +363,12 @@ std::string EmitterSettings::print() const {
   if (CompileBytecode)
     Parts.push_back(*CompileBytecode ? "compile-bytecode"
                                      : "no-compile-bytecode");
+  if (ImageTag)
+    Parts.push_back("tag=" + *ImageTag);
+  if (BaseImage)
+    Parts.push_back("base-image=" + *BaseImage);
+  if (SourceDateEpoch)
+    Parts.push_back("source-date-epoch=" + std::to_string(*SourceDateEpoch));
   return join(Parts, ";");
 }
 
@@ -354,8 +394,20 @@ Expected<EmitterSettings> lambdaopt::parseEmitterSettings(StringRef PassName,
       S.Output = Value.str();
     else if ((Key == "force" || Key == "no-force") && Bare)
       S.Force = Key == "force";
-    else if (ForImage && Key == "handler" && !Value.empty())
+    else if (Key == "source-date-epoch" && !Value.empty()) {
+      int64_t Seconds;
+      if (Value.getAsInteger(10, Seconds) || Seconds < 0)
+        return makeError("pass '" + PassName +
+                         "': source-date-epoch must be a non-negative "
+                         "integer, not '" +
+                         Value + "'");
+      S.SourceDateEpoch = Seconds;
+    } else if (ForImage && Key == "handler" && !Value.empty())
       S.Handler = Value.str();
+    else if (ForImage && Key == "tag" && !Value.empty())
+      S.ImageTag = Value.str();
+    else if (ForImage && Key == "base-image" && !Value.empty())
+      S.BaseImage = Value.str();
     else if (ForImage &&
              (Key == "compile-bytecode" || Key == "no-compile-bytecode") &&
              Bare)
@@ -363,8 +415,11 @@ Expected<EmitterSettings> lambdaopt::parseEmitterSettings(StringRef PassName,
     else
       return makeError(
           "invalid parameter '" + Key + (Value.empty() ? "" : "=" + Value) +
-          "' of pass '" + PassName + "' (expected output=<path>, force" +
-          (ForImage ? ", handler=<module.function>, compile-bytecode" : "") +
+          "' of pass '" + PassName +
+          "' (expected output=<path>, force, source-date-epoch=<seconds>" +
+          (ForImage ? ", handler=<module.function>, compile-bytecode, "
+                      "tag=<tag>, base-image=oci:<path>[:<tag>]"
+                    : "") +
           ")");
   }
   return S;

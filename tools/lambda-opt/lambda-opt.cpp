@@ -496,9 +496,12 @@ static Error applyCommandLine(ProjectOptions &Opts) {
   return Error::success();
 }
 
-/// `emit-<Kind>`, with the command line's settings as parameters for the
-/// built-in artifact emitters: `emit-zip<output=fn.zip;force>`.
-static std::string makeEmitterText(StringRef Kind) {
+/// `emit-<Kind>`, with the emitter's settings as its parameters for the
+/// built-in artifact emitters: `emit-zip<output=fn.zip;force>`. Before the
+/// project is loaded \p Opts is null and only the command line's settings
+/// are known; afterwards they are the run's (configuration and command
+/// line).
+static std::string makeEmitterText(StringRef Kind, const ProjectOptions *Opts) {
   if (Kind.empty())
     return "";
   std::string Text = ("emit-" + Kind).str();
@@ -506,21 +509,36 @@ static std::string makeEmitterText(StringRef Kind) {
   if (Kind != "zip" && Kind != "layer" && !Image)
     return Text;
   EmitterSettings S;
-  // A path the parameter grammar cannot carry stays in the options.
-  if (OutputPath.getNumOccurrences() && OutputPath != "-" &&
-      StringRef(OutputPath).find_first_of(";<>(),") == StringRef::npos)
-    S.Output = OutputPath;
-  S.Force = getFlag(Force, NoForce);
-  if (Image) {
-    if (!Handler.empty() &&
-        StringRef(Handler).find_first_of(";<>(),") == StringRef::npos)
-      S.Handler = Handler;
-    S.CompileBytecode = getFlag(CompileBytecode, NoCompileBytecode);
+  if (Opts) {
+    S = EmitterSettings::fromOptions(*Opts, Image);
+  } else {
+    ProjectOptions CommandLine;
+    if (OutputPath.getNumOccurrences())
+      CommandLine.OutputPath = OutputPath;
+    CommandLine.Handler = Handler;
+    S = EmitterSettings::fromOptions(CommandLine, Image);
+    S.Force = getFlag(Force, NoForce);
+    if (Image)
+      S.CompileBytecode = getFlag(CompileBytecode, NoCompileBytecode);
   }
   std::string Params = S.print();
   if (!Params.empty())
     Text += "<" + Params + ">";
   return Text;
+}
+
+/// Whether \p Input names a project lambda-opt can load (so that
+/// --print-pipeline-passes can show its configuration's settings too).
+static bool hasProject(StringRef Input) {
+  SmallString<256> Lock(Input.empty() ? "." : Input);
+  if (sys::path::filename(Lock) == "pyproject.toml" &&
+      !sys::fs::is_directory(Lock))
+    sys::path::remove_filename(Lock);
+  if (Lock.empty())
+    Lock = ".";
+  if (sys::fs::is_directory(Lock))
+    sys::path::append(Lock, "uv.lock");
+  return sys::fs::is_regular_file(Lock);
 }
 
 /// The run's last line on stderr: "lambda-opt: python3.13 x86_64, 12
@@ -645,13 +663,19 @@ int main(int argc, char **argv) {
           Emit.c_str()));
     }
   }
-  // The emitter's settings from the command line are its pass parameters,
-  // so that --print-pipeline-passes shows what the run writes.
-  std::string EmitText = makeEmitterText(EmitKind);
-  // The default pipeline: verify, every lint, the size transforms asked
-  // for, then the emitter.
-  auto BuildDefault = [&](ArrayRef<std::string> StripKinds) -> Error {
+  // The pipeline: --passes or the default one (verify, every lint, the size
+  // transforms asked for), then the emitter with its settings as pass
+  // parameters, so that --print-pipeline-passes shows what the run writes.
+  std::string EmitText = makeEmitterText(EmitKind, nullptr);
+  auto BuildPipeline = [&](ArrayRef<std::string> StripKinds) -> Error {
     PM = ProjectPassManager();
+    if (Passes.getNumOccurrences()) {
+      if (Error E = PB.parsePassPipeline(PM, Passes))
+        return E;
+      if (EmitText.empty())
+        return Error::success();
+      return PB.parsePassPipeline(PM, EmitText);
+    }
     if (Error E = PB.buildDefaultPipeline(PM, ""))
       return E;
     std::string Tail;
@@ -665,20 +689,13 @@ int main(int argc, char **argv) {
       return Error::success();
     return PB.parsePassPipeline(PM, Tail + EmitText);
   };
-  if (Passes.getNumOccurrences()) {
-    if (Error E = PB.parsePassPipeline(PM, Passes))
-      return fail(std::move(E));
-    if (!EmitText.empty())
-      if (Error E = PB.parsePassPipeline(PM, EmitText))
-        return fail(std::move(E));
-  } else {
-    for (const std::string &Kind : Strip)
-      if (Expected<StripKind> K = parseStripKind(Kind); !K)
-        return fail("--strip: " + toString(K.takeError()));
-    if (Error E = BuildDefault(Strip))
-      return fail(std::move(E));
-  }
-  if (PrintPipelinePasses) {
+  for (const std::string &Kind : Strip)
+    if (Expected<StripKind> K = parseStripKind(Kind); !K)
+      return fail("--strip: " + toString(K.takeError()));
+  if (Error E = BuildPipeline(Strip))
+    return fail(std::move(E));
+  // Without a project the command line is all there is to show.
+  if (PrintPipelinePasses && !hasProject(InputPath)) {
     outs() << PB.printPipeline(PM) << '\n';
     return ExitClean;
   }
@@ -719,13 +736,14 @@ int main(int argc, char **argv) {
     printError(std::move(E), P->getSourceMgr(), "lambda-opt", errs());
     return ExitUsage;
   }
-  // The opt-in size transforms join the default pipeline before its
-  // emitter: verify, lints, strip-<kind>..., emit-<kind>.
-  // (Those of [tool.lambda-opt] are known only now.)
-  if (!Passes.getNumOccurrences() &&
-      P->Options.Strip != std::vector<std::string>(Strip.begin(), Strip.end()))
-    if (Error E = BuildDefault(P->Options.Strip))
-      return fail(std::move(E));
+  // Again with the run's settings: [tool.lambda-opt] is known only now.
+  EmitText = makeEmitterText(EmitKind, &P->Options);
+  if (Error E = BuildPipeline(P->Options.Strip))
+    return fail(std::move(E));
+  if (PrintPipelinePasses) {
+    outs() << PB.printPipeline(PM) << '\n';
+    return ExitClean;
+  }
   applyCommandLineSelectors(Select, ExtendSelect, Ignore, DiagOpts);
   if (Optional<bool> V = getFlag(WarningsAsErrors, NoWarningsAsErrors))
     DiagOpts.WarningsAsErrors = *V;

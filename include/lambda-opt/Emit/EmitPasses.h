@@ -57,15 +57,25 @@ bool mayWriteArtifact(const ProjectOptions &Opts, AnalysisManager &AM);
 
 /// An emitter's settings as pass parameters, so that the textual pipeline
 /// says what a run writes: `emit-zip<output=fn.zip;force>`,
-/// `emit-image<output=img;handler=app.main.handler;compile-bytecode>`. A
+/// `emit-image<output=img;handler=app.main.handler;compile-bytecode;tag=v1>`
+/// (also source-date-epoch=N, base-image=oci:PATH[:TAG]). A
 /// setting the text leaves out comes from the run's options (the command
 /// line over [tool.lambda-opt]).
 struct EmitterSettings {
   llvm::Optional<std::string> Output;
   llvm::Optional<bool> Force;
+  /// SOURCE_DATE_EPOCH: the time stamp of every entry.
+  llvm::Optional<int64_t> SourceDateEpoch;
   /// Images only.
   llvm::Optional<std::string> Handler;
   llvm::Optional<bool> CompileBytecode;
+  llvm::Optional<std::string> ImageTag;
+  llvm::Optional<std::string> BaseImage;
+
+  /// The settings \p Opts holds for an emitter (\p ForImage: an image's
+  /// too), leaving out defaults and values the parameter grammar cannot
+  /// carry (those stay in the options).
+  static EmitterSettings fromOptions(const ProjectOptions &Opts, bool ForImage);
 
   /// \p Opts with the settings given here applied over it.
   ProjectOptions apply(const ProjectOptions &Opts) const;
