@@ -187,7 +187,8 @@ static Expected<WheelRequest> makeRequest(const Project &P,
 }
 
 Expected<std::shared_ptr<InstallPlan>>
-lambdaopt::buildInstallPlan(const Project &P, const InstallSet &Set) {
+lambdaopt::buildInstallPlan(const Project &P, const InstallSet &Set,
+                            StatusReporter *Status) {
   const ProjectOptions &Opts = P.Options;
   Expected<const RuntimeInfo *> RT = findRuntime(Opts.Runtime);
   if (!RT)
@@ -220,6 +221,14 @@ lambdaopt::buildInstallPlan(const Project &P, const InstallSet &Set) {
   FO.Jobs = Opts.Jobs;
   // Local wheels are hashed while the layout maps them, not read twice.
   FO.DeferLocalHashes = true;
+  if (Status && !Status->isShown()) {
+    FO.Progress = false;
+    FO.Notes = &nulls();
+  }
+  if (Status && !Requests.empty())
+    Status->progress("fetching " + Twine(Requests.size()) + " wheel" +
+                     (Requests.size() == 1 ? "" : "s") +
+                     " and planning the install");
   Expected<std::vector<FetchedWheel>> Fetched = fetchWheels(Requests, FO);
   if (!Fetched)
     return Fetched.takeError();
@@ -253,7 +262,8 @@ Expected<InstallPlan *> lambdaopt::getOrBuildInstallPlan(Project &P,
   InstallSetResult &R = AM.getResult<InstallSetAnalysis>(P);
   if (Error E = R.getError())
     return std::move(E);
-  Expected<std::shared_ptr<InstallPlan>> Plan = buildInstallPlan(P, R.get());
+  Expected<std::shared_ptr<InstallPlan>> Plan =
+      buildInstallPlan(P, R.get(), &AM.getStatus());
   if (!Plan)
     return Plan.takeError();
   P.Plan = std::move(*Plan);

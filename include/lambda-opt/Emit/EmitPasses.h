@@ -116,8 +116,11 @@ FilterStats stripPlan(InstallPlan &Plan, StripKind K,
 /// Fetches the wheels of \p Set for \p P (Project::Options says from where)
 /// and plans the install tree with the function's code at the root. Errors
 /// name the package and the wheel.
+/// \p Status (when given) hears of the long steps, and a silent one keeps
+/// the downloader's notes and progress bar off stderr.
 llvm::Expected<std::shared_ptr<InstallPlan>>
-buildInstallPlan(const Project &P, const InstallSet &Set);
+buildInstallPlan(const Project &P, const InstallSet &Set,
+                 StatusReporter *Status = nullptr);
 
 /// Project::Plan, planned now (with the install-set analysis) when null.
 llvm::Expected<InstallPlan *> getOrBuildInstallPlan(Project &P,

@@ -259,6 +259,9 @@ public:
     Artifacts.push_back(std::move(A));
   }
   llvm::ArrayRef<ArtifactSummary> getArtifacts() const { return Artifacts; }
+  /// False for a silent reporter (-q): lower layers that draw their own
+  /// progress (the download bar) stay quiet too.
+  bool isShown() const { return bool(Show); }
 
 private:
   void show(const llvm::Twine &Line) {
