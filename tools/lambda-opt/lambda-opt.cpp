@@ -598,6 +598,11 @@ int main(int argc, char **argv) {
     return ExitUsage;
   bool UseColor = setUpColors();
 
+  if (Emit == "none" && Emit.getNumOccurrences() &&
+      OutputPath.getNumOccurrences() && OutputPath != "-")
+    return fail("-o " + OutputPath +
+                " names an output, but --emit=none writes nothing; drop one "
+                "of them");
   // -o FILE.zip alone means "write that zip".
   if (!Emit.getNumOccurrences() && !Passes.getNumOccurrences() &&
       OutputPath.getNumOccurrences() && OutputPath != "-" && !PrintPasses &&
