@@ -399,12 +399,16 @@ Expected<EmitterSettings> lambdaopt::parseEmitterSettings(StringRef PassName,
   EmitterSettings S;
   for (const auto &KV : *KVs) {
     StringRef Key = KV.first, Value = KV.second;
-    bool Bare = Value.empty() && !Params.contains((Key + "=").str());
-    if (Key == "output" && !Value.empty())
+    bool Flag = Value.empty();
+    if (Key == "output" && !Flag) {
       S.Output = Value.str();
-    else if ((Key == "force" || Key == "no-force") && Bare)
+      continue;
+    }
+    if ((Key == "force" || Key == "no-force") && Flag) {
       S.Force = Key == "force";
-    else if (Key == "source-date-epoch" && !Value.empty()) {
+      continue;
+    }
+    if (Key == "source-date-epoch" && !Flag) {
       int64_t Seconds;
       if (Value.getAsInteger(10, Seconds) || Seconds < 0)
         return makeError("pass '" + PassName +
@@ -412,25 +416,29 @@ Expected<EmitterSettings> lambdaopt::parseEmitterSettings(StringRef PassName,
                          "integer, not '" +
                          Value + "'");
       S.SourceDateEpoch = Seconds;
-    } else if (ForImage && Key == "handler" && !Value.empty())
-      S.Handler = Value.str();
-    else if (ForImage && Key == "tag" && !Value.empty())
-      S.ImageTag = Value.str();
-    else if (ForImage && Key == "base-image" && !Value.empty())
-      S.BaseImage = Value.str();
-    else if (ForImage &&
-             (Key == "compile-bytecode" || Key == "no-compile-bytecode") &&
-             Bare)
+      continue;
+    }
+    Optional<std::string> *ImageText = Key == "handler"      ? &S.Handler
+                                       : Key == "tag"        ? &S.ImageTag
+                                       : Key == "base-image" ? &S.BaseImage
+                                                             : nullptr;
+    if (ForImage && !Flag && ImageText) {
+      *ImageText = Value.str();
+      continue;
+    }
+    if (ForImage && Flag &&
+        (Key == "compile-bytecode" || Key == "no-compile-bytecode")) {
       S.CompileBytecode = Key == "compile-bytecode";
-    else
-      return makeError(
-          "invalid parameter '" + Key + (Value.empty() ? "" : "=" + Value) +
-          "' of pass '" + PassName +
-          "' (expected output=<path>, force, source-date-epoch=<seconds>" +
-          (ForImage ? ", handler=<module.function>, compile-bytecode, "
-                      "tag=<tag>, base-image=oci:<path>[:<tag>]"
-                    : "") +
-          ")");
+      continue;
+    }
+    return makeError(
+        "invalid parameter '" + Key + (Flag ? "" : "=" + Value) +
+        "' of pass '" + PassName +
+        "' (expected output=<path>, force, source-date-epoch=<seconds>" +
+        (ForImage ? ", handler=<module.function>, compile-bytecode, "
+                    "tag=<tag>, base-image=oci:<path>[:<tag>]"
+                  : "") +
+        ")");
   }
   return S;
 }

@@ -290,7 +290,7 @@ TEST(EmitterSettingsTest, AppliesOverTheOptions) {
 }
 
 TEST(EmitterSettingsTest, RejectsWhatTheEmitterDoesNotTake) {
-  for (StringRef Bad : {"handler=a.b", "output", "force=1", "tag=x",
+  for (StringRef Bad : {"handler=a.b", "output", "force=1", "tag=x", "out=x",
                         "source-date-epoch=-1", "source-date-epoch=x"}) {
     Expected<EmitterSettings> S = parseEmitterSettings("emit-zip", Bad, false);
     EXPECT_FALSE(bool(S)) << Bad.str();
