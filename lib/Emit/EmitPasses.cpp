@@ -291,6 +291,9 @@ Expected<PreservedAnalyses> StripPass<K>::run(Project &P, AnalysisManager &AM) {
       return RT.takeError();
     Provided = (*RT)->ProvidedPackages;
   }
+  std::vector<std::string> Before;
+  for (const PlannedFile &F : (*Plan)->Files)
+    Before.push_back(F.Path);
   FilterStats Stats = stripPlan(**Plan, K, Provided);
   std::string Saved = formatv("{0} {1}, {2} bytes", Stats.Files,
                               Stats.Files == 1 ? "file" : "files", Stats.Bytes)
@@ -298,9 +301,26 @@ Expected<PreservedAnalyses> StripPass<K>::run(Project &P, AnalysisManager &AM) {
   if (Stats.Bytes >= 1000)
     Saved += " (" + formatSize(Stats.Bytes) + ")";
   DiagnosticEngine &Diags = AM.getDiagnostics();
-  Diags.report(
+  Diagnostic D =
       Diags.create(StripReportCode, SMRange(),
-                   "strip-" + getStripKindName(K) + ": removed " + Saved));
+                   "strip-" + getStripKindName(K) + ": removed " + Saved);
+  // Which files: both lists are sorted by path.
+  constexpr size_t MaxListed = 20;
+  std::vector<std::string> Removed;
+  size_t Kept = 0;
+  for (const std::string &Path : Before) {
+    if (Kept < (*Plan)->Files.size() && (*Plan)->Files[Kept].Path == Path) {
+      ++Kept;
+      continue;
+    }
+    Removed.push_back(Path);
+  }
+  for (size_t I = 0; I < Removed.size() && I < MaxListed; ++I)
+    D.Notes.push_back("removed " + Removed[I]);
+  if (Removed.size() > MaxListed)
+    D.Notes.push_back("and " + std::to_string(Removed.size() - MaxListed) +
+                      " more");
+  Diags.report(std::move(D));
   // The plan, the IR's second level, changed (the printer shows it, so
   // --print-changed and --print-after do too); the analyses of the project
   // do not read the plan, so they stay valid.
