@@ -546,17 +546,17 @@ static bool hasProject(StringRef Input) {
 /// artifact written, else the lock's wheel sizes (zipped) and the install
 /// plan's (unzipped) when they are known.
 static std::string formatRunSummary(const Project &P,
-                                    const InstallSetResult &Installed,
+                                    const InstallSetResult *Installed,
                                     const StatusReporter &Status) {
   std::string Line = "lambda-opt: " + P.Options.Runtime + " " + P.Options.Arch;
   Optional<uint64_t> Zipped, Unzipped;
-  if (Installed) {
-    size_t Count = Installed->Packages.size();
+  if (Installed && *Installed) {
+    size_t Count = (*Installed)->Packages.size();
     Line +=
         ", " + std::to_string(Count) + (Count == 1 ? " package" : " packages");
     uint64_t Sum = 0;
     bool Known = true;
-    for (const InstalledPackage &IP : Installed->Packages) {
+    for (const InstalledPackage &IP : (*Installed)->Packages) {
       if (IP.Wheel && IP.Wheel->Size)
         Sum += *IP.Wheel->Size;
       else if (!IP.IsLocal)
@@ -784,10 +784,16 @@ int main(int argc, char **argv) {
     return fail(Result.takeError());
   // A selection the user asked for must exist, whether or not a pass of
   // this pipeline needed the install set.
-  const InstallSetResult &Installed = AM.getResult<InstallSetAnalysis>(*P);
-  if (!Installed && (!P->Options.Extras.empty() || !P->Options.Groups.empty() ||
-                     !P->Options.Package.empty()))
-    return fail(Installed.getError());
+  // (Otherwise the summary uses the install set only when a pass computed
+  // it: a --passes=verify run does not pay for it.)
+  const InstallSetResult *Installed =
+      AM.getCachedResult<InstallSetAnalysis>(*P);
+  if (!P->Options.Extras.empty() || !P->Options.Groups.empty() ||
+      !P->Options.Package.empty()) {
+    Installed = &AM.getResult<InstallSetAnalysis>(*P);
+    if (!*Installed)
+      return fail(Installed->getError());
+  }
 
   // Report: findings in the chosen format.
   Diags.finish(P->getSourceMgr());
