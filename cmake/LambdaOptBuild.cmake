@@ -9,6 +9,8 @@ set(LAMBDA_OPT_CXX_FLAGS -fno-exceptions)
 
 # Every library component is an OBJECT library folded into the shared core
 # library (libLambdaOptCore.so), which is what the tool and plugins link.
+# Each declares in LINK the components it uses (utils/component-graph.py
+# --check compares that with its includes; the include graph has no cycle).
 set_property(GLOBAL PROPERTY LAMBDA_OPT_COMPONENTS "")
 
 # While a component is being written its CMakeLists.txt may name files that
@@ -38,8 +40,19 @@ function(add_lambda_opt_component name)
   add_library(LambdaOpt${name} OBJECT ${sources})
   target_compile_options(LambdaOpt${name} PRIVATE
     $<$<COMPILE_LANGUAGE:CXX>:${LAMBDA_OPT_WARNING_FLAGS} ${LAMBDA_OPT_CXX_FLAGS}>)
-  target_include_directories(LambdaOpt${name} PUBLIC
-    $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>)
+  # A component sees its own headers and those of the components it links
+  # (through their usage requirements), never the whole include/ tree: an
+  # include of a component it does not declare in LINK, such as a lower
+  # layer reaching up, does not compile.
+  get_filename_component(folder ${CMAKE_CURRENT_SOURCE_DIR} NAME)
+  set(view ${PROJECT_BINARY_DIR}/include-views/${folder})
+  set(headers ${PROJECT_SOURCE_DIR}/include/lambda-opt/${folder})
+  if(EXISTS ${headers} AND NOT EXISTS ${view}/lambda-opt/${folder})
+    file(MAKE_DIRECTORY ${view}/lambda-opt)
+    file(CREATE_LINK ${headers} ${view}/lambda-opt/${folder} SYMBOLIC)
+  endif()
+  file(MAKE_DIRECTORY ${view})
+  target_include_directories(LambdaOpt${name} PUBLIC $<BUILD_INTERFACE:${view}>)
   if(ARG_LINK)
     target_link_libraries(LambdaOpt${name} PUBLIC ${ARG_LINK})
   endif()

@@ -10,7 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lambda-opt/Diagnostics/DiagnosticEngine.h"
-#include "lambda-opt/Passes/PassBuilder.h"
+#include "lambda-opt/Pipeline/PassBuilder.h"
 #include "lambda-opt/Plugin/PassPlugin.h"
 
 using namespace llvm;

@@ -15,6 +15,7 @@
 #include "lambda-opt/IR/Project.h"
 #include "lambda-opt/Standards/Version.h"
 #include "lambda-opt/Standards/Wheel.h"
+#include "lambda-opt/Support/Error.h"
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
@@ -47,10 +48,6 @@ static bool comparePackages(const Package *A, const Package *B) {
     return A->Version < B->Version;
   }
   return A->Src.Value < B->Src.Value;
-}
-
-static Error makeError(const Twine &Message) {
-  return createStringError(inconvertibleErrorCode(), Message);
 }
 
 namespace {
@@ -221,10 +218,20 @@ Error Traversal::addRootExtras() {
                    return normalize(E) == Extra;
                  });
       // Without provides-extras (old locks), extras with no dependencies
-      // are invisible, so any name is accepted.
-      if (!R->HasProvidesExtras)
+      // are invisible in the lock; the project's own pyproject.toml still
+      // lists them. With neither, any name is accepted.
+      bool FromPyProject = !R->HasProvidesExtras &&
+                           P.Metadata.HasProjectTable &&
+                           !P.Metadata.isDynamic("optional-dependencies") &&
+                           normalize(P.Metadata.Name.Value) == R->Name;
+      if (FromPyProject)
+        Has |=
+            llvm::any_of(P.Metadata.OptionalDependencies, [&](const auto &KV) {
+              return normalize(KV.first) == Extra;
+            });
+      else if (!R->HasProvidesExtras)
         Has = true;
-      Checkable |= R->HasProvidesExtras;
+      Checkable |= R->HasProvidesExtras || FromPyProject;
       if (!Has)
         continue;
       Defined = true;

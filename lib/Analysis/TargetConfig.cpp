@@ -48,7 +48,9 @@ Expected<TargetConfig> lambdaopt::makeTargetConfig(StringRef RuntimeName,
   return T;
 }
 
-std::string analysis::normalize(StringRef Name) { return normalizeName(Name); }
+std::string analysis::normalize(StringRef Name) {
+  return normalizePackageName(Name);
+}
 
 struct MarkerEvaluator::Impl {
   MarkerEnvironment Env;

@@ -7,6 +7,7 @@
 #include "lambda-opt/Artifact/Hash.h"
 #include "lambda-opt/Artifact/ZipModule.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Base64.h"
 #include "llvm/Support/FileSystem.h"
 
@@ -48,17 +49,6 @@ Expected<Sha256Digest> Sha256::final() {
   return Digest;
 }
 
-std::string lambdaopt::toHex(ArrayRef<uint8_t> Bytes) {
-  static constexpr char Digits[] = "0123456789abcdef";
-  std::string Out;
-  Out.reserve(Bytes.size() * 2);
-  for (uint8_t B : Bytes) {
-    Out.push_back(Digits[B >> 4]);
-    Out.push_back(Digits[B & 15]);
-  }
-  return Out;
-}
-
 std::string lambdaopt::toBase64(ArrayRef<uint8_t> Bytes) {
   return encodeBase64(Bytes);
 }
@@ -86,7 +76,7 @@ Expected<std::string> lambdaopt::sha256Hex(StringRef Data) {
   Expected<Sha256Digest> D = sha256(Data);
   if (!D)
     return D.takeError();
-  return toHex(*D);
+  return toHex(*D, /*LowerCase=*/true);
 }
 
 Expected<std::string> lambdaopt::recordHash(StringRef Data) {
@@ -121,5 +111,5 @@ Expected<std::string> lambdaopt::sha256File(StringRef Path) {
   Expected<Sha256Digest> D = sha256FileDigest(Path);
   if (!D)
     return D.takeError();
-  return toHex(*D);
+  return toHex(*D, /*LowerCase=*/true);
 }

@@ -6,6 +6,7 @@
 
 #include "lambda-opt/Artifact/Layout.h"
 #include "lambda-opt/Artifact/Hash.h"
+#include "lambda-opt/Support/Error.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
@@ -24,10 +25,6 @@ using namespace llvm;
 using namespace lambdaopt;
 
 namespace {
-
-Error makeError(const Twine &Msg) {
-  return createStringError(inconvertibleErrorCode(), Msg.str());
-}
 
 /// Drops empty and "." components ("..": refused by the wheel reader).
 std::string normalizePath(StringRef P) {
@@ -159,21 +156,6 @@ StringRef topLevelName(StringRef P) {
   return Split.first.split('.').first;
 }
 
-bool isSharedObject(StringRef P) {
-  return P.endswith(".so") || P.contains(".so.");
-}
-
-bool isDistInfoPath(StringRef P) {
-  return P.split('/').first.endswith(".dist-info");
-}
-
-bool hasDirComponent(StringRef P, ArrayRef<StringRef> Names) {
-  SmallVector<StringRef, 16> Parts;
-  P.split(Parts, '/');
-  Parts.pop_back();
-  return any_of(Parts, [&](StringRef C) { return is_contained(Names, C); });
-}
-
 /// A planned file before the layout prefix is applied, with its origin.
 struct Candidate {
   PlannedFile File;
@@ -195,9 +177,11 @@ public:
 
 private:
   Error add(Candidate C);
-  std::string ownerName(int Owner) const {
-    return Owner < 0 ? std::string("application files")
-                     : "package '" + Inputs[Owner].Package + "'";
+  /// "package 'x'", or for the function's own code the file on disk.
+  std::string ownerName(const Candidate &C) const {
+    if (C.Owner >= 0)
+      return "package '" + Inputs[C.Owner].Package + "'";
+    return "--include file '" + C.File.DiskPath + "'";
   }
   Expected<bool> sameBytes(const Candidate &A, const Candidate &B) const;
   bool filterOut(const Candidate &C, bool &WholeWheelDroppable);
@@ -209,6 +193,21 @@ private:
 };
 
 } // namespace
+
+bool lambdaopt::isSharedObjectPath(StringRef P) {
+  return P.endswith(".so") || P.contains(".so.");
+}
+
+bool lambdaopt::isDistInfoPath(StringRef P) {
+  return P.split('/').first.endswith(".dist-info");
+}
+
+bool lambdaopt::hasDirComponent(StringRef P, ArrayRef<StringRef> Names) {
+  SmallVector<StringRef, 16> Parts;
+  P.split(Parts, '/');
+  Parts.pop_back();
+  return any_of(Parts, [&](StringRef C) { return is_contained(Names, C); });
+}
 
 Expected<std::string> InstallPlan::readPlannedFile(const PlannedFile &F) const {
   switch (F.Source) {
@@ -256,8 +255,8 @@ Error Planner::add(Candidate C) {
   if (!Same)
     return Same.takeError();
   if (!*Same)
-    return makeError(ownerName(It->second.Owner) + " and " +
-                     ownerName(C.Owner) + " both install '" + C.File.Path +
+    return makeError(ownerName(It->second) + " and " + ownerName(C) +
+                     " both install '" + C.File.Path +
                      "' with different contents");
   It->second.File.Mode |= C.File.Mode;
   return Error::success();
@@ -467,7 +466,7 @@ bool Planner::filterOut(const Candidate &C, bool &ByPackage) {
   const LayoutFilters &F = Options.Filters;
   StringRef P = C.File.Path;
   ByPackage = false;
-  if (isSharedObject(P))
+  if (isSharedObjectPath(P))
     return false;
   auto Count = [&](FilterStats &S) {
     ++S.Files;

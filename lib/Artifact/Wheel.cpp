@@ -116,6 +116,17 @@ const WheelEntry *WheelArchive::findEntry(StringRef Name) const {
   return nullptr;
 }
 
+Expected<uint64_t> WheelArchive::readUnpackedSize(StringRef Path,
+                                                  const WheelLimits &Limits) {
+  WheelArchive W;
+  W.Path = Path.str();
+  if (Error E = W.mapFile())
+    return std::move(E);
+  if (Error E = W.parseCentralDirectory(Limits))
+    return std::move(E);
+  return W.UnpackedSize;
+}
+
 Expected<std::unique_ptr<WheelArchive>>
 WheelArchive::open(StringRef Path, const WheelLimits &Limits,
                    StringRef ExpectedSha256Hex, StringRef Package) {

@@ -11,6 +11,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -469,7 +470,7 @@ Expected<ZipResult> lambdaopt::writeZip(const InstallPlan &Plan,
   if (std::error_code EC = sys::fs::rename(TempPath, Absolute))
     return createFileError(OutPath, EC);
   Keep = true;
-  Result.Sha256Hex = toHex(*Digest);
+  Result.Sha256Hex = toHex(*Digest, /*LowerCase=*/true);
   Result.CodeSha256 = toBase64(*Digest);
   Result.CompressedSize = Size;
   return Result;

@@ -15,22 +15,6 @@
 using namespace llvm;
 using namespace lambdaopt;
 
-std::string lambdaopt::normalizePackageName(StringRef Name) {
-  std::string Out;
-  bool InRun = false;
-  for (char C : Name) {
-    if (C == '-' || C == '_' || C == '.') {
-      if (!InRun)
-        Out += '-';
-      InRun = true;
-      continue;
-    }
-    InRun = false;
-    Out += toLower(C);
-  }
-  return Out;
-}
-
 bool DiagnosticEngine::matches(const RuleSelector &S, const RuleInfo &R) const {
   StringRef Text = S.Text;
   if (Text == "ALL")

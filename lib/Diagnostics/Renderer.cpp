@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lambda-opt/Diagnostics/Renderer.h"
+#include "lambda-opt/Support/PercentEncoding.h"
 #include "lambda-opt/Support/Version.h"
 
 #include "llvm/ADT/SmallString.h"
@@ -283,19 +284,44 @@ static std::string getMessageWithNotes(const Diagnostic &D) {
   return Text;
 }
 
+/// The folder SARIF URIs are relative to (originalUriBaseIds' PROJECTROOT):
+/// the project root, absolute and without dots; empty when none is set.
+static SmallString<256> getSARIFRoot(const RenderContext &Ctx) {
+  SmallString<256> Root(Ctx.ProjectRoot);
+  if (!Root.empty()) {
+    sys::fs::make_absolute(Root);
+    sys::path::remove_dots(Root, /*remove_dot_dot=*/true);
+  }
+  return Root;
+}
+
 /// Appends the SARIF results of \p Diags to \p Results.
 static void appendSARIF(ArrayRef<Diagnostic> Diags, const RenderContext &Ctx,
                         json::Array &Results) {
+  // URIs: relative to the project root, which originalUriBaseIds names.
+  SmallString<256> Root = getSARIFRoot(Ctx);
+  RenderContext RootCtx = Ctx;
+  RootCtx.BaseDir = std::string(Root);
+  auto MakeArtifactLocation = [&](StringRef File) {
+    if (!Root.empty() && !sys::path::is_absolute(File))
+      return json::Object{{"uri", percentEncodePath(File)},
+                          {"uriBaseId", "PROJECTROOT"}};
+    SmallString<256> Abs(File);
+    sys::fs::make_absolute(Abs);
+    return json::Object{
+        {"uri",
+         "file://" + percentEncodePath(sys::path::convert_to_slash(Abs))}};
+  };
   // SARIF results need a location: findings about the whole project point
   // at the first line of the first input.
   ResolvedLocation Fallback;
   if (Ctx.SM && Ctx.SM->getNumBuffers())
     Fallback = resolveLocation(
-        Ctx, SMRange(SMLoc::getFromPointer(
-                         Ctx.SM->getMemoryBuffer(1)->getBufferStart()),
-                     SMLoc()));
+        RootCtx, SMRange(SMLoc::getFromPointer(
+                             Ctx.SM->getMemoryBuffer(1)->getBufferStart()),
+                         SMLoc()));
   for (const Diagnostic &D : Diags) {
-    ResolvedLocation L = resolveLocation(Ctx, D.Range);
+    ResolvedLocation L = resolveLocation(RootCtx, D.Range);
     if (L.Line == 0)
       L = Fallback;
     json::Object Result{
@@ -310,7 +336,7 @@ static void appendSARIF(ArrayRef<Diagnostic> Diags, const RenderContext &Ctx,
       Result["locations"] = json::Array{json::Object{
           {"physicalLocation",
            json::Object{
-               {"artifactLocation", json::Object{{"uri", L.File}}},
+               {"artifactLocation", MakeArtifactLocation(L.File)},
                {"region", json::Object{{"startLine", L.Line},
                                        {"startColumn", L.Column},
                                        {"endLine", L.EndLine},
@@ -346,15 +372,24 @@ static void renderSARIFRun(json::Array Results, const RenderContext &Ctx,
       {"informationUri", InformationURI},
       {"rules", std::move(Rules)},
   };
-  json::Value Root = json::Object{
+  json::Object Run{
+      {"tool", json::Object{{"driver", std::move(Driver)}}},
+      {"results", std::move(Results)},
+  };
+  SmallString<256> Root = getSARIFRoot(Ctx);
+  if (!Root.empty())
+    Run["originalUriBaseIds"] = json::Object{
+        {"PROJECTROOT",
+         json::Object{
+             {"uri", "file://" +
+                         percentEncodePath(sys::path::convert_to_slash(Root)) +
+                         "/"}}}};
+  json::Value Document = json::Object{
       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
       {"version", "2.1.0"},
-      {"runs", json::Array{json::Object{
-                   {"tool", json::Object{{"driver", std::move(Driver)}}},
-                   {"results", std::move(Results)},
-               }}},
+      {"runs", json::Array{std::move(Run)}},
   };
-  OS << formatv("{0:2}", Root) << '\n';
+  OS << formatv("{0:2}", Document) << '\n';
 }
 
 void lambdaopt::renderSARIF(ArrayRef<Diagnostic> Diags,

@@ -12,30 +12,20 @@
 #include "lambda-opt/Emit/HandlerCheck.h"
 #include "lambda-opt/Fetch/Fetch.h"
 #include "lambda-opt/Passes/InstallSetAnalysis.h"
+#include "lambda-opt/Passes/PassParameters.h"
 #include "lambda-opt/Standards/Marker.h"
+#include "lambda-opt/Support/Error.h"
+#include "lambda-opt/Support/Format.h"
 #include "lambda-opt/Target/Runtime.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace llvm;
 using namespace lambdaopt;
-
-static Error makeError(const Twine &Msg) {
-  return createStringError(inconvertibleErrorCode(), Msg.str());
-}
-
-std::string lambdaopt::formatSize(uint64_t Bytes) {
-  if (Bytes < 1000)
-    return formatv("{0} bytes", Bytes).str();
-  if (Bytes < 1000 * 1000)
-    return formatv("{0:f1} kB", Bytes / 1e3).str();
-  return formatv("{0:f1} MB", Bytes / 1e6).str();
-}
 
 //===----------------------------------------------------------------------===//
 // Size transforms
@@ -54,33 +44,29 @@ StringRef lambdaopt::getStripKindName(StripKind K) {
 }
 
 Expected<StripKind> lambdaopt::parseStripKind(StringRef Name) {
+  StringRef Best;
+  unsigned BestDistance = 3;
   for (StripKind K :
-       {StripKind::Tests, StripKind::Stubs, StripKind::RuntimeProvided})
-    if (Name == getStripKindName(K))
+       {StripKind::Tests, StripKind::Stubs, StripKind::RuntimeProvided}) {
+    StringRef Kind = getStripKindName(K);
+    if (Name == Kind)
       return K;
+    unsigned D = Name.edit_distance(Kind, /*AllowReplacements=*/true);
+    if (D < BestDistance) {
+      BestDistance = D;
+      Best = Kind;
+    }
+  }
+  if (!Best.empty())
+    return makeError("unknown strip kind '" + Name + "' (did you mean " + Best +
+                     "?)");
   return makeError("unknown strip kind '" + Name +
                    "' (expected tests, stubs or runtime-provided)");
 }
 
-static bool isSharedObject(StringRef P) {
-  return P.endswith(".so") || P.contains(".so.") || P.endswith(".pyd");
-}
-
-static bool isDistInfoPath(StringRef P) {
-  return P.split('/').first.endswith(".dist-info");
-}
-
-/// True when a folder on \p P (not its file name) is one of \p Names.
-static bool hasDirComponent(StringRef P, ArrayRef<StringRef> Names) {
-  SmallVector<StringRef, 16> Parts;
-  P.split(Parts, '/');
-  Parts.pop_back();
-  return any_of(Parts, [&](StringRef C) { return is_contained(Names, C); });
-}
-
 /// The normalized distribution name of "Name-1.0.dist-info".
 static std::string distNameOf(StringRef DistInfoDir) {
-  return normalizeName(DistInfoDir.split('-').first);
+  return normalizePackageName(DistInfoDir.split('-').first);
 }
 
 FilterStats lambdaopt::stripPlan(InstallPlan &Plan, StripKind K,
@@ -94,7 +80,7 @@ FilterStats lambdaopt::stripPlan(InstallPlan &Plan, StripKind K,
       Dropped[I] = is_contained(Provided, distNameOf(DistInfo[I]));
     }
   auto Select = [&](const PlannedFile &F) {
-    if (F.Source == PlannedSourceKind::DiskFile || isSharedObject(F.Path) ||
+    if (F.Source == PlannedSourceKind::DiskFile || isSharedObjectPath(F.Path) ||
         isDistInfoPath(F.Path))
       return false;
     switch (K) {
@@ -202,7 +188,8 @@ static Expected<WheelRequest> makeRequest(const Project &P,
 }
 
 Expected<std::shared_ptr<InstallPlan>>
-lambdaopt::buildInstallPlan(const Project &P, const InstallSet &Set) {
+lambdaopt::buildInstallPlan(const Project &P, const InstallSet &Set,
+                            StatusReporter *Status) {
   const ProjectOptions &Opts = P.Options;
   Expected<const RuntimeInfo *> RT = findRuntime(Opts.Runtime);
   if (!RT)
@@ -210,7 +197,12 @@ lambdaopt::buildInstallPlan(const Project &P, const InstallSet &Set) {
 
   std::vector<WheelRequest> Requests;
   Error Errors = Error::success();
+  if (Opts.NoDeps && Opts.Includes.empty())
+    return makeError("--no-deps leaves only the function's own code, and "
+                     "there is none; name it with --include");
   for (const InstalledPackage &IP : Set.Packages) {
+    if (Opts.NoDeps)
+      break;
     Expected<WheelRequest> R = makeRequest(P, IP);
     if (!R) {
       Errors = joinErrors(std::move(Errors), R.takeError());
@@ -230,6 +222,14 @@ lambdaopt::buildInstallPlan(const Project &P, const InstallSet &Set) {
   FO.Jobs = Opts.Jobs;
   // Local wheels are hashed while the layout maps them, not read twice.
   FO.DeferLocalHashes = true;
+  if (Status && !Status->isShown()) {
+    FO.Progress = false;
+    FO.Notes = &nulls();
+  }
+  if (Status && !Requests.empty())
+    Status->progress("fetching " + Twine(Requests.size()) + " wheel" +
+                     (Requests.size() == 1 ? "" : "s") +
+                     " and planning the install");
   Expected<std::vector<FetchedWheel>> Fetched = fetchWheels(Requests, FO);
   if (!Fetched)
     return Fetched.takeError();
@@ -263,7 +263,8 @@ Expected<InstallPlan *> lambdaopt::getOrBuildInstallPlan(Project &P,
   InstallSetResult &R = AM.getResult<InstallSetAnalysis>(P);
   if (Error E = R.getError())
     return std::move(E);
-  Expected<std::shared_ptr<InstallPlan>> Plan = buildInstallPlan(P, R.get());
+  Expected<std::shared_ptr<InstallPlan>> Plan =
+      buildInstallPlan(P, R.get(), &AM.getStatus());
   if (!Plan)
     return Plan.takeError();
   P.Plan = std::move(*Plan);
@@ -291,14 +292,39 @@ Expected<PreservedAnalyses> StripPass<K>::run(Project &P, AnalysisManager &AM) {
       return RT.takeError();
     Provided = (*RT)->ProvidedPackages;
   }
+  std::vector<std::string> Before;
+  for (const PlannedFile &F : (*Plan)->Files)
+    Before.push_back(F.Path);
   FilterStats Stats = stripPlan(**Plan, K, Provided);
-  WithColor::note(errs(), "lambda-opt")
-      << "strip-" << getStripKindName(K) << ": removed " << Stats.Files
-      << (Stats.Files == 1 ? " file, " : " files, ") << Stats.Bytes << " bytes";
+  std::string Saved = formatv("{0} {1}, {2} bytes", Stats.Files,
+                              Stats.Files == 1 ? "file" : "files", Stats.Bytes)
+                          .str();
   if (Stats.Bytes >= 1000)
-    errs() << " (" << formatSize(Stats.Bytes) << ")";
-  errs() << '\n';
-  // The IR and its analyses are untouched; only the plan changed.
+    Saved += " (" + formatSize(Stats.Bytes) + ")";
+  DiagnosticEngine &Diags = AM.getDiagnostics();
+  Diagnostic D =
+      Diags.create(StripReportCode, SMRange(),
+                   "strip-" + getStripKindName(K) + ": removed " + Saved);
+  // Which files: both lists are sorted by path.
+  constexpr size_t MaxListed = 20;
+  std::vector<std::string> Removed;
+  size_t Kept = 0;
+  for (const std::string &Path : Before) {
+    if (Kept < (*Plan)->Files.size() && (*Plan)->Files[Kept].Path == Path) {
+      ++Kept;
+      continue;
+    }
+    Removed.push_back(Path);
+  }
+  for (size_t I = 0; I < Removed.size() && I < MaxListed; ++I)
+    D.Notes.push_back("removed " + Removed[I]);
+  if (Removed.size() > MaxListed)
+    D.Notes.push_back("and " + std::to_string(Removed.size() - MaxListed) +
+                      " more");
+  Diags.report(std::move(D));
+  // The plan, the IR's second level, changed (the printer shows it, so
+  // --print-changed and --print-after do too); the analyses of the project
+  // do not read the plan, so they stay valid.
   return PreservedAnalyses::all();
 }
 
@@ -310,10 +336,153 @@ template struct lambdaopt::StripPass<StripKind::RuntimeProvided>;
 // Emitters
 //===----------------------------------------------------------------------===//
 
+ProjectOptions EmitterSettings::apply(const ProjectOptions &Opts) const {
+  ProjectOptions Out = Opts;
+  if (Output)
+    Out.OutputPath = *Output;
+  if (Force)
+    Out.Force = *Force;
+  if (Handler)
+    Out.Handler = *Handler;
+  if (CompileBytecode)
+    Out.CompileBytecode = *CompileBytecode;
+  if (SourceDateEpoch)
+    Out.SourceDateEpoch = *SourceDateEpoch;
+  if (ImageTag)
+    Out.ImageTag = *ImageTag;
+  if (BaseImage)
+    Out.BaseImage = *BaseImage;
+  return Out;
+}
+
+/// Whether \p Value survives `name<key=value;...>` unchanged.
+static bool isParameterSafe(StringRef Value) {
+  return !Value.empty() && Value.find_first_of(";<>(),") == StringRef::npos &&
+         Value.trim() == Value;
+}
+
+EmitterSettings EmitterSettings::fromOptions(const ProjectOptions &Opts,
+                                             bool ForImage) {
+  EmitterSettings S;
+  if (Opts.OutputPath != "-" && isParameterSafe(Opts.OutputPath))
+    S.Output = Opts.OutputPath;
+  if (Opts.Force)
+    S.Force = true;
+  if (Opts.SourceDateEpoch)
+    S.SourceDateEpoch = *Opts.SourceDateEpoch;
+  if (!ForImage)
+    return S;
+  if (isParameterSafe(Opts.Handler))
+    S.Handler = Opts.Handler;
+  if (Opts.CompileBytecode)
+    S.CompileBytecode = true;
+  if (Opts.ImageTag != "latest" && isParameterSafe(Opts.ImageTag))
+    S.ImageTag = Opts.ImageTag;
+  if (isParameterSafe(Opts.BaseImage))
+    S.BaseImage = Opts.BaseImage;
+  return S;
+}
+
+std::string EmitterSettings::print() const {
+  std::vector<std::string> Parts;
+  if (Output)
+    Parts.push_back("output=" + *Output);
+  if (Force)
+    Parts.push_back(*Force ? "force" : "no-force");
+  if (Handler)
+    Parts.push_back("handler=" + *Handler);
+  if (CompileBytecode)
+    Parts.push_back(*CompileBytecode ? "compile-bytecode"
+                                     : "no-compile-bytecode");
+  if (ImageTag)
+    Parts.push_back("tag=" + *ImageTag);
+  if (BaseImage)
+    Parts.push_back("base-image=" + *BaseImage);
+  if (SourceDateEpoch)
+    Parts.push_back("source-date-epoch=" + std::to_string(*SourceDateEpoch));
+  return join(Parts, ";");
+}
+
+void lambdaopt::printEmitterPipeline(raw_ostream &OS, StringRef Name,
+                                     const EmitterSettings &Settings) {
+  OS << Name;
+  std::string Params = Settings.print();
+  if (!Params.empty())
+    OS << '<' << Params << '>';
+}
+
+Expected<EmitterSettings> lambdaopt::parseEmitterSettings(StringRef PassName,
+                                                          StringRef Params,
+                                                          bool ForImage) {
+  auto KVs = parsePassParameters(PassName, Params);
+  if (!KVs)
+    return KVs.takeError();
+  EmitterSettings S;
+  for (const auto &KV : *KVs) {
+    StringRef Key = KV.first, Value = KV.second;
+    bool Flag = Value.empty();
+    if (Key == "output" && !Flag) {
+      S.Output = Value.str();
+      continue;
+    }
+    if ((Key == "force" || Key == "no-force") && Flag) {
+      S.Force = Key == "force";
+      continue;
+    }
+    if (Key == "source-date-epoch" && !Flag) {
+      int64_t Seconds;
+      if (Value.getAsInteger(10, Seconds) || Seconds < 0)
+        return makeError("pass '" + PassName +
+                         "': source-date-epoch must be a non-negative "
+                         "integer, not '" +
+                         Value + "'");
+      S.SourceDateEpoch = Seconds;
+      continue;
+    }
+    Optional<std::string> *ImageText = Key == "handler"      ? &S.Handler
+                                       : Key == "tag"        ? &S.ImageTag
+                                       : Key == "base-image" ? &S.BaseImage
+                                                             : nullptr;
+    if (ForImage && !Flag && ImageText) {
+      *ImageText = Value.str();
+      continue;
+    }
+    if (ForImage && Flag &&
+        (Key == "compile-bytecode" || Key == "no-compile-bytecode")) {
+      S.CompileBytecode = Key == "compile-bytecode";
+      continue;
+    }
+    return makeError(
+        "invalid parameter '" + Key + (Flag ? "" : "=" + Value) +
+        "' of pass '" + PassName +
+        "' (expected output=<path>, force, source-date-epoch=<seconds>" +
+        (ForImage ? ", handler=<module.function>, compile-bytecode, "
+                    "tag=<tag>, base-image=oci:<path>[:<tag>]"
+                  : "") +
+        ")");
+  }
+  return S;
+}
+
+bool lambdaopt::mayWriteArtifact(const ProjectOptions &Opts,
+                                 AnalysisManager &AM) {
+  DiagnosticEngine &Diags = AM.getDiagnostics();
+  unsigned Errors = Diags.getCount(Severity::Error);
+  if (!Errors || Opts.Force)
+    return true;
+  Diagnostic D =
+      Diags.create(NotWrittenCode, SMRange(),
+                   "not writing '" + Opts.OutputPath + "': " + Twine(Errors) +
+                       " error finding" + (Errors == 1 ? "" : "s"));
+  D.FixHint = "fix the errors, or pass --force to write it anyway";
+  Diags.report(std::move(D));
+  return false;
+}
+
 template <LayoutKind K>
 Expected<PreservedAnalyses> EmitArchivePass<K>::run(Project &P,
                                                     AnalysisManager &AM) {
-  const ProjectOptions &Opts = P.Options;
+  const ProjectOptions Opts = Settings.apply(P.Options);
   StringRef What = K == LayoutKind::Layer ? "layer" : "zip";
   if (Opts.OutputPath.empty() || Opts.OutputPath == "-")
     return makeError("--emit=" + What +
@@ -322,14 +491,8 @@ Expected<PreservedAnalyses> EmitArchivePass<K>::run(Project &P,
     return makeError("--emit=" + What + " writes a file, not an image; '" +
                      Opts.OutputPath +
                      "' is a registry, which --emit=image pushes to");
-  unsigned Errors = AM.getDiagnostics().getCount(Severity::Error);
-  if (Errors && !Opts.Force) {
-    WithColor::note(errs(), "lambda-opt")
-        << "not writing '" << Opts.OutputPath << "': " << Errors
-        << " error finding" << (Errors == 1 ? "" : "s")
-        << " (--force writes it anyway)\n";
+  if (!mayWriteArtifact(Opts, AM))
     return PreservedAnalyses::all();
-  }
   Expected<InstallPlan *> PlanOrErr = getOrBuildInstallPlan(P, AM);
   if (!PlanOrErr)
     return PlanOrErr.takeError();
@@ -337,15 +500,11 @@ Expected<PreservedAnalyses> EmitArchivePass<K>::run(Project &P,
   if (K == LayoutKind::Function) {
     if (Error E = reportHandlerFinding(Plan, Opts, AM.getDiagnostics()))
       return E;
-    Errors = AM.getDiagnostics().getCount(Severity::Error);
-    if (Errors && !Opts.Force) {
-      WithColor::note(errs(), "lambda-opt")
-          << "not writing '" << Opts.OutputPath << "': " << Errors
-          << " error finding" << (Errors == 1 ? "" : "s")
-          << " (--force writes it anyway)\n";
+    if (!mayWriteArtifact(Opts, AM))
       return PreservedAnalyses::all();
-    }
   }
+  AM.getStatus().progress("writing " + Opts.OutputPath + ": " +
+                          Twine(Plan.Files.size()) + " files");
   Expected<const ZipModule *> Zip = getZipModule();
   if (!Zip)
     return Zip.takeError();
@@ -370,10 +529,17 @@ Expected<PreservedAnalyses> EmitArchivePass<K>::run(Project &P,
     Plan.Files = std::move(Unprefixed);
   if (!Result)
     return Result.takeError();
-  errs() << "wrote " << Opts.OutputPath << ": " << Plan.Files.size()
-         << " files, " << formatSize(Result->UncompressedSize) << " unzipped, "
-         << formatSize(Result->CompressedSize) << " zipped; sha256 "
-         << Result->Sha256Hex << "; CodeSha256 " << Result->CodeSha256 << '\n';
+  ArtifactSummary Summary;
+  Summary.Path = Opts.OutputPath;
+  Summary.Files = Plan.Files.size();
+  Summary.UnzippedSize = Result->UncompressedSize;
+  Summary.ZippedSize = Result->CompressedSize;
+  AM.getStatus().wrote(
+      "wrote " + Opts.OutputPath + ": " + Twine(Plan.Files.size()) +
+          " files, " + formatSize(Result->UncompressedSize) + " unzipped, " +
+          formatSize(Result->CompressedSize) + " zipped; sha256 " +
+          Result->Sha256Hex + "; CodeSha256 " + Result->CodeSha256,
+      std::move(Summary));
   return PreservedAnalyses::all();
 }
 

@@ -11,6 +11,8 @@
 #include "lambda-opt/Fetch/Fetch.h"
 #include "lambda-opt/Image/Bytecode.h"
 #include "lambda-opt/Registry/Registry.h"
+#include "lambda-opt/Support/Error.h"
+#include "lambda-opt/Support/Format.h"
 #include "lambda-opt/Target/Runtime.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -18,15 +20,10 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace llvm;
 using namespace lambdaopt;
-
-static Error makeError(const Twine &Msg) {
-  return createStringError(inconvertibleErrorCode(), Msg.str());
-}
 
 Expected<std::vector<ImageLayerSpec>>
 lambdaopt::buildImageLayers(const InstallPlan &Plan) {
@@ -122,18 +119,6 @@ lambdaopt::makeImageConfig(const ProjectOptions &Opts) {
 
 namespace {
 
-/// Error findings stop emission unless --force; returns true to go on.
-bool mayWrite(const ProjectOptions &Opts, AnalysisManager &AM) {
-  unsigned Errors = AM.getDiagnostics().getCount(Severity::Error);
-  if (!Errors || Opts.Force)
-    return true;
-  WithColor::note(errs(), "lambda-opt")
-      << "not writing '" << Opts.OutputPath << "': " << Errors
-      << " error finding" << (Errors == 1 ? "" : "s")
-      << " (--force writes it anyway)\n";
-  return false;
-}
-
 Error checkOutputDir(const ProjectOptions &Opts, StringRef Emit) {
   StringRef Out = Opts.OutputPath;
   if (Emit != "image" &&
@@ -147,9 +132,8 @@ Error checkOutputDir(const ProjectOptions &Opts, StringRef Emit) {
 }
 
 /// The image's layers, with bytecode when asked for and possible.
-Expected<std::vector<ImageLayerSpec>> prepareLayers(Project &P,
-                                                    AnalysisManager &AM) {
-  const ProjectOptions &Opts = P.Options;
+Expected<std::vector<ImageLayerSpec>>
+prepareLayers(Project &P, const ProjectOptions &Opts, AnalysisManager &AM) {
   Expected<InstallPlan *> Plan = getOrBuildInstallPlan(P, AM);
   if (!Plan)
     return Plan.takeError();
@@ -161,31 +145,46 @@ Expected<std::vector<ImageLayerSpec>> prepareLayers(Project &P,
   if (!Opts.CompileBytecode)
     return Layers;
 
+  DiagnosticEngine &Diags = AM.getDiagnostics();
   Expected<std::string> Version = getImagePythonVersion(Opts);
   if (!Version)
     return Version.takeError();
   std::optional<std::string> Python = findPythonInterpreter(*Version);
   if (!Python) {
-    WithColor::warning(errs(), "lambda-opt")
-        << "--compile-bytecode: no Python " << *Version
-        << " interpreter found (looked for python" << *Version
-        << " on PATH and ~/.pyenv/versions/" << *Version
-        << ".*/bin/python3); the image has no .pyc files, so each cold "
-           "start compiles the sources\n";
+    Diagnostic D = Diags.create(
+        NoBytecodeInterpreterCode, SMRange(),
+        "--compile-bytecode: no Python " + *Version +
+            " interpreter found (looked for python" + *Version +
+            " on PATH and ~/.pyenv/versions/" + *Version +
+            ".*/bin/python3); the image has no .pyc files, so each cold "
+            "start compiles the sources");
+    D.FixHint = "install Python " + *Version +
+                " where lambda-opt can find it, or drop --compile-bytecode";
+    Diags.report(std::move(D));
     return Layers;
   }
+  size_t Sources = 0;
+  for (const ImageLayerSpec &L : *Layers)
+    for (const ImageFile &F : L.Files)
+      Sources += StringRef(F.Path).endswith(".py");
+  AM.getStatus().progress("compiling " + Twine(Sources) +
+                          " Python files to bytecode with " + *Python);
   Expected<BytecodeSummary> Summary = addBytecode(*Layers, *Python, *Version);
   if (!Summary)
     return Summary.takeError();
-  errs() << "compiled " << Summary->Compiled << " .pyc files with " << *Python
-         << '\n';
+  AM.getStatus().report("compiled " + Twine(Summary->Compiled) +
+                        " .pyc files with " + *Python);
   if (!Summary->Failed.empty()) {
-    WithColor::warning(errs(), "lambda-opt")
-        << "--compile-bytecode: Python " << *Version << " rejected "
-        << Summary->Failed.size() << " source file"
-        << (Summary->Failed.size() == 1 ? "" : "s")
-        << ", left uncompiled: " << Summary->Failed.front()
-        << (Summary->Failed.size() > 1 ? ", ..." : "") << '\n';
+    Diagnostic D =
+        Diags.create(BytecodeRejectedCode, SMRange(),
+                     "--compile-bytecode: Python " + *Version + " rejected " +
+                         Twine(Summary->Failed.size()) + " source file" +
+                         (Summary->Failed.size() == 1 ? "" : "s") +
+                         ", left uncompiled: " + Summary->Failed.front() +
+                         (Summary->Failed.size() > 1 ? ", ..." : ""));
+    for (const std::string &F : Summary->Failed)
+      D.Notes.push_back("not compiled: " + F);
+    Diags.report(std::move(D));
   }
   return Layers;
 }
@@ -312,7 +311,7 @@ struct ScratchDir {
 
 Expected<PreservedAnalyses> EmitImagePass::run(Project &P,
                                                AnalysisManager &AM) {
-  const ProjectOptions &Opts = P.Options;
+  const ProjectOptions Opts = Settings.apply(P.Options);
   if (Error E = checkOutputDir(Opts, "image"))
     return E;
   Expected<ImageConfigSpec> Config = makeImageConfig(Opts);
@@ -328,13 +327,13 @@ Expected<PreservedAnalyses> EmitImagePass::run(Project &P,
   Expected<BaseSpec> Base = parseBase(Opts, **OCI, AM);
   if (!Base)
     return Base.takeError();
-  if (!mayWrite(Opts, AM))
+  if (!mayWriteArtifact(Opts, AM))
     return PreservedAnalyses::all();
 
-  Expected<std::vector<ImageLayerSpec>> Layers = prepareLayers(P, AM);
+  Expected<std::vector<ImageLayerSpec>> Layers = prepareLayers(P, Opts, AM);
   if (!Layers)
     return Layers.takeError();
-  if (!mayWrite(Opts, AM))
+  if (!mayWriteArtifact(Opts, AM))
     return PreservedAnalyses::all();
 
   RegistryOptions RegOpts =
@@ -353,15 +352,16 @@ Expected<PreservedAnalyses> EmitImagePass::run(Project &P,
         Registry->PullImage(*Base->Pull, Config->Arch, RegOpts);
     if (!Pulled)
       return Pulled.takeError();
-    errs() << "base image " << Base->Pull->str() << " (linux/" << Config->Arch
-           << "): ";
-    if (Pulled->FromCache)
-      errs() << "from the cache";
-    else
-      errs() << "pulled " << Pulled->BlobsFetched << " blob"
-             << (Pulled->BlobsFetched == 1 ? "" : "s") << ", "
-             << formatSize(Pulled->BytesFetched);
-    errs() << "; manifest " << Pulled->ManifestDigest << '\n';
+    std::string How =
+        Pulled->FromCache
+            ? std::string("from the cache")
+            : ("pulled " + Twine(Pulled->BlobsFetched) + " blob" +
+               (Pulled->BlobsFetched == 1 ? "" : "s") + ", " +
+               formatSize(Pulled->BytesFetched))
+                  .str();
+    AM.getStatus().report("base image " + Base->Pull->str() + " (linux/" +
+                          Config->Arch + "): " + How + "; manifest " +
+                          Pulled->ManifestDigest);
     BaseImage B;
     B.LayoutDir = Pulled->LayoutDir;
     Base->Layout = std::move(B);
@@ -384,22 +384,32 @@ Expected<PreservedAnalyses> EmitImagePass::run(Project &P,
     LayoutDir = std::string(Dir);
   }
 
+  AM.getStatus().progress("writing image " + Opts.OutputPath + ": " +
+                          Twine(Layers->size()) + " layers");
   Expected<ImageResult> Result = (*OCI)->WriteOCIImage(
       LayoutDir, *Layers, *Config, Base->Layout ? &*Base->Layout : nullptr);
   if (!Result)
     return Result.takeError();
 
-  size_t Files = 0;
+  ArtifactSummary Summary;
+  Summary.Path = Opts.OutputPath;
   for (const ImageLayerSpec &L : *Layers)
-    Files += L.Files.size();
+    for (const ImageFile &F : L.Files) {
+      ++Summary.Files;
+      Summary.UnzippedSize += F.Contents.size();
+    }
   size_t BaseLayers = Result->LayerDigests.size() - Layers->size();
+  std::string Layering =
+      (Twine(Layers->size()) + " layers" +
+       (Base->Layout ? " on " + Twine(BaseLayers) + " base layers" : Twine()) +
+       ", " + Twine(Summary.Files) + " files")
+          .str();
   if (!Out->Push) {
-    errs() << "wrote " << LayoutDir << ": image " << Config->RefName << " ("
-           << Config->Arch << "), " << Layers->size() << " layers";
-    if (Base->Layout)
-      errs() << " on " << BaseLayers << " base layers";
-    errs() << ", " << Files << " files; manifest " << Result->ManifestDigest
-           << ", config " << Result->ConfigDigest << '\n';
+    AM.getStatus().wrote("wrote " + LayoutDir + ": image " + Config->RefName +
+                             " (" + Config->Arch + "), " + Layering +
+                             "; manifest " + Result->ManifestDigest +
+                             ", config " + Result->ConfigDigest,
+                         std::move(Summary));
     return PreservedAnalyses::all();
   }
 
@@ -407,15 +417,15 @@ Expected<PreservedAnalyses> EmitImagePass::run(Project &P,
       LayoutDir, *Out->Push, Base->Pull ? &*Base->Pull : nullptr, RegOpts);
   if (!Pushed)
     return Pushed.takeError();
-  errs() << "pushed " << Out->Push->str() << " (" << Config->Arch << "), "
-         << Layers->size() << " layers";
-  if (Base->Layout)
-    errs() << " on " << BaseLayers << " base layers";
-  errs() << ", " << Files << " files: " << Pushed->Uploaded << " blob"
-         << (Pushed->Uploaded == 1 ? "" : "s") << " uploaded ("
-         << formatSize(Pushed->BytesUploaded) << "), " << Pushed->Skipped
-         << " already present, " << Pushed->Mounted << " mounted; manifest "
-         << Pushed->ManifestDigest << '\n';
+  AM.getStatus().wrote(
+      "pushed " + Out->Push->str() + " (" + Config->Arch + "), " + Layering +
+          ": " + Twine(Pushed->Uploaded) + " blob" +
+          (Pushed->Uploaded == 1 ? "" : "s") + " uploaded (" +
+          formatSize(Pushed->BytesUploaded) + "), " + Twine(Pushed->Skipped) +
+          " already present, " + Twine(Pushed->Mounted) +
+          " mounted; manifest " + Pushed->ManifestDigest,
+      std::move(Summary));
+  // The reference `aws lambda update-function-code --image-uri` takes.
   outs() << Out->Push->getName() << '@' << Pushed->ManifestDigest << '\n';
   outs().flush();
   return PreservedAnalyses::all();
@@ -423,7 +433,7 @@ Expected<PreservedAnalyses> EmitImagePass::run(Project &P,
 
 Expected<PreservedAnalyses> EmitImageContextPass::run(Project &P,
                                                       AnalysisManager &AM) {
-  const ProjectOptions &Opts = P.Options;
+  const ProjectOptions Opts = Settings.apply(P.Options);
   if (Error E = checkOutputDir(Opts, "image-context"))
     return E;
   Expected<ImageConfigSpec> Config = makeImageConfig(Opts);
@@ -432,13 +442,13 @@ Expected<PreservedAnalyses> EmitImageContextPass::run(Project &P,
   Expected<std::string> Version = getImagePythonVersion(Opts);
   if (!Version)
     return Version.takeError();
-  if (!mayWrite(Opts, AM))
+  if (!mayWriteArtifact(Opts, AM))
     return PreservedAnalyses::all();
 
-  Expected<std::vector<ImageLayerSpec>> Layers = prepareLayers(P, AM);
+  Expected<std::vector<ImageLayerSpec>> Layers = prepareLayers(P, Opts, AM);
   if (!Layers)
     return Layers.takeError();
-  if (!mayWrite(Opts, AM))
+  if (!mayWriteArtifact(Opts, AM))
     return PreservedAnalyses::all();
   std::vector<ImageFile> TaskRoot;
   for (ImageLayerSpec &L : *Layers)
@@ -450,7 +460,13 @@ Expected<PreservedAnalyses> EmitImageContextPass::run(Project &P,
   if (Error E = (*OCI)->WriteImageContext(Opts.OutputPath, *Version,
                                           Config->Arch, TaskRoot, Config->Cmd))
     return E;
-  errs() << "wrote " << Opts.OutputPath << ": Dockerfile and "
-         << TaskRoot.size() << " files in task/\n";
+  ArtifactSummary Summary;
+  Summary.Path = Opts.OutputPath;
+  Summary.Files = TaskRoot.size();
+  for (const ImageFile &F : TaskRoot)
+    Summary.UnzippedSize += F.Contents.size();
+  AM.getStatus().wrote("wrote " + Opts.OutputPath + ": Dockerfile and " +
+                           Twine(TaskRoot.size()) + " files in task/",
+                       std::move(Summary));
   return PreservedAnalyses::all();
 }

@@ -14,6 +14,7 @@
 
 #include "Downloader.h"
 #include "lambda-opt/Artifact/Hash.h"
+#include "lambda-opt/Support/URL.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
@@ -95,12 +96,9 @@ Expected<URLInfo> parseURL(StringRef URL) {
 /// Whether \p Info's host is on the --allow-insecure-host list.
 bool isInsecureAllowed(const URLInfo &Info, const FetchOptions &Opts) {
   std::string HostPort = Info.Host + ":" + Info.Port;
-  for (const std::string &Entry : Opts.AllowInsecureHosts) {
-    std::string E = StringRef(Entry).trim().lower();
-    if (E == Info.Host || E == HostPort)
-      return true;
-  }
-  return false;
+  return any_of(Opts.AllowInsecureHosts, [&](const std::string &Entry) {
+    return hostMatches(HostPort, Entry);
+  });
 }
 
 /// Credentials and policy shared by every transfer of one run.
@@ -282,7 +280,7 @@ AttemptResult attemptDownload(const DownloadJob &Job, const URLInfo &Info,
   if (!Raw)
     return fail(false, "sha256 computation failed for " + Where + ": " +
                            toString(Raw.takeError()));
-  std::string Actual = lambdaopt::toHex(*Raw);
+  std::string Actual = toHex(*Raw, /*LowerCase=*/true);
   if (Actual != Job.Sha256Hex)
     return fail(false, "sha256 mismatch for " + Where + ": expected " +
                            Job.Sha256Hex + ", got " + Actual);
@@ -325,9 +323,10 @@ std::string downloadWithRetries(const DownloadJob &Job,
   for (unsigned Attempt = 1; Attempt <= Attempts; ++Attempt) {
     if (Attempt > 1) {
       uint64_t Delay = (uint64_t)Ctx.Opts.RetryBaseDelayMs << (Attempt - 2);
-      Ctx.Con.note(LastError + "; retrying in " + Twine(Delay) +
-                   " ms (attempt " + Twine(Attempt) + " of " + Twine(Attempts) +
-                   ")");
+      // Once per run, not per wheel and attempt: a dead mirror fails every
+      // wheel the same way, and the final errors name each of them.
+      Ctx.Con.noteOnce("retrying failed downloads (up to " + Twine(Attempts) +
+                       " attempts each)");
       std::this_thread::sleep_for(std::chrono::milliseconds(Delay));
     }
     std::string TempPath;

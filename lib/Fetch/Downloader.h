@@ -16,6 +16,7 @@
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <mutex>
@@ -48,6 +49,8 @@ public:
 
   /// Prints "note: <Msg>" on its own line.
   void note(const llvm::Twine &Msg);
+  /// Prints "note: <Msg>" unless this console printed it already.
+  void noteOnce(const llvm::Twine &Msg);
   /// Accounts \p Bytes more downloaded bytes.
   void addBytes(uint64_t Bytes);
   /// Accounts one more finished download.
@@ -61,6 +64,7 @@ private:
 
   std::mutex Lock;
   llvm::raw_ostream &OS;
+  llvm::StringSet<> Printed;
   bool ShowProgress;
   bool Drawn = false;
   unsigned TotalJobs;

@@ -8,6 +8,7 @@
 #include "Downloader.h"
 #include "lambda-opt/Artifact/Hash.h"
 
+#include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
@@ -161,15 +162,12 @@ Expected<FetchedWheel> resolveLocal(const WheelRequest &Req,
 Expected<Optional<FetchedWheel>> findInFindLinks(const WheelRequest &Req,
                                                  const NormalizedRequest &N,
                                                  const FetchOptions &Opts) {
-  for (const std::string &Dir : Opts.FindLinks) {
-    SmallString<256> Candidate(Dir);
-    sys::path::append(Candidate, N.Filename);
-    if (!sys::fs::is_regular_file(Candidate))
-      continue;
+  std::string Candidate = findLocalWheel(N.Filename, "", Opts.FindLinks, "");
+  if (!Candidate.empty()) {
     StringRef Hash = Opts.DeferLocalHashes ? StringRef() : N.Sha256Hex;
     if (Error E = verifyFile(Candidate, Req, Hash, "find-links file"))
       return Error(std::move(E));
-    return FetchedWheel{std::string(Candidate), WheelSourceKind::FindLinks,
+    return FetchedWheel{Candidate, WheelSourceKind::FindLinks,
                         Opts.DeferLocalHashes ? N.Sha256Hex : std::string()};
   }
   return None;
@@ -206,6 +204,48 @@ Expected<std::string> prepareDownloadRoot(StringRef CacheDir, Console &Con) {
 }
 
 } // namespace
+
+/// The failures of a fetch, one line per wheel: downloads that failed for
+/// the same reason (a dead mirror fails every wheel alike) state it once,
+///
+///   failed to download 3 wheels: <reason>
+///     'a-1.0-py3-none-any.whl' for package 'a' from https://...
+static Error joinFetchErrors(ArrayRef<std::string> Errors) {
+  StringRef Prefix = "failed to download ";
+  MapVector<std::string, std::vector<std::string>,
+            std::map<std::string, unsigned>>
+      ByReason;
+  Error All = Error::success();
+  auto Add = [&](const Twine &Msg) {
+    All = joinErrors(std::move(All),
+                     createStringError(inconvertibleErrorCode(), Msg));
+  };
+  for (StringRef Msg : Errors) {
+    if (Msg.empty())
+      continue;
+    // "failed to download <what> from <URL>: <reason>"; URLs hold no ": ".
+    size_t From = Msg.find(" from ");
+    size_t Colon = From == StringRef::npos ? From : Msg.find(": ", From);
+    if (!Msg.startswith(Prefix) || Colon == StringRef::npos) {
+      Add(Msg);
+      continue;
+    }
+    ByReason[Msg.substr(Colon + 2).str()].push_back(
+        Msg.slice(Prefix.size(), Colon).str());
+  }
+  for (const auto &KV : ByReason) {
+    if (KV.second.size() == 1) {
+      Add(Prefix + KV.second.front() + ": " + KV.first);
+      continue;
+    }
+    std::string Text =
+        (Prefix + Twine(KV.second.size()) + " wheels: " + KV.first).str();
+    for (const std::string &Wheel : KV.second)
+      Text += "\n  " + Wheel;
+    Add(Text);
+  }
+  return All;
+}
 
 std::string lambdaopt::redactURL(StringRef URL) {
   size_t SchemeEnd = URL.find("://");
@@ -253,6 +293,23 @@ std::string lambdaopt::getDefaultCacheDir() {
   }
   sys::path::append(Dir, "lambda-opt");
   return std::string(Dir);
+}
+
+std::string lambdaopt::findLocalWheel(StringRef Filename, StringRef Sha256Hex,
+                                      ArrayRef<std::string> FindLinks,
+                                      StringRef CacheDir) {
+  for (const std::string &Dir : FindLinks) {
+    SmallString<256> Candidate(Dir);
+    sys::path::append(Candidate, Filename);
+    if (sys::fs::is_regular_file(Candidate))
+      return std::string(Candidate);
+  }
+  if (CacheDir.empty() || Sha256Hex.empty())
+    return "";
+  std::string Cached = getCachePath(CacheDir, Sha256Hex, Filename);
+  if (sys::fs::is_regular_file(Cached))
+    return Cached;
+  return "";
 }
 
 std::string lambdaopt::getCachePath(StringRef CacheDir, StringRef Sha256Hex,
@@ -441,12 +498,7 @@ lambdaopt::fetchWheels(ArrayRef<WheelRequest> Requests,
     }
   }
 
-  Error All = Error::success();
-  for (const std::string &Msg : Errors)
-    if (!Msg.empty())
-      All = joinErrors(std::move(All),
-                       createStringError(inconvertibleErrorCode(), Msg));
-  if (All)
+  if (Error All = joinFetchErrors(Errors))
     return Error(std::move(All));
   std::vector<FetchedWheel> Out;
   Out.reserve(Results.size());

@@ -63,6 +63,15 @@ void Console::note(const Twine &Msg) {
   draw(/*Force=*/true);
 }
 
+void Console::noteOnce(const Twine &Msg) {
+  {
+    std::lock_guard<std::mutex> Guard(Lock);
+    if (!Printed.insert(Msg.str()).second)
+      return;
+  }
+  note(Msg);
+}
+
 void Console::addBytes(uint64_t Bytes) {
   std::lock_guard<std::mutex> Guard(Lock);
   TotalBytes += Bytes;

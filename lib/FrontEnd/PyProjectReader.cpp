@@ -142,6 +142,12 @@ static Expected<std::unique_ptr<MemoryBuffer>> readFile(const Twine &Path) {
 Error lambdaopt::loadProject(Project &P, StringRef PathOrDir,
                              const LoadOptions &Opts) {
   SmallString<256> LockPath(PathOrDir.empty() ? "." : PathOrDir);
+  // `lambda-opt pyproject.toml` names the project as surely as its folder.
+  if (sys::path::filename(LockPath) == "pyproject.toml" &&
+      !sys::fs::is_directory(LockPath)) {
+    SmallString<256> Dir(sys::path::parent_path(LockPath));
+    LockPath = Dir.empty() ? SmallString<256>(".") : Dir;
+  }
   if (sys::fs::is_directory(LockPath))
     sys::path::append(LockPath, "uv.lock");
   // Diagnostics name files as the user would: `uv.lock`, not `./uv.lock`.

@@ -5,7 +5,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "lambda-opt/IR/Printer.h"
+#include "lambda-opt/Artifact/Layout.h"
 #include "lambda-opt/IR/Project.h"
+
+#include "llvm/Support/Format.h"
+#include "llvm/Support/Path.h"
 
 using namespace llvm;
 using namespace lambdaopt;
@@ -297,6 +301,31 @@ void lambdaopt::printPackage(const Project &P, const Package &Pkg,
   }
 }
 
+void lambdaopt::printInstallPlan(const InstallPlan &Plan, raw_ostream &OS) {
+  OS << "; install plan: " << Plan.Files.size() << " files, "
+     << Plan.UncompressedSize << " bytes\n";
+  for (const PlannedFile &F : Plan.Files) {
+    OS << "file " << Quoted{F.Path} << " size " << F.Size;
+    if (F.Mode != 0644)
+      OS << " mode " << format("%04o", F.Mode);
+    switch (F.Source) {
+    case PlannedSourceKind::WheelEntry:
+      OS << " from wheel "
+         << Quoted{F.Wheel < Plan.Wheels.size() && Plan.Wheels[F.Wheel]
+                       ? sys::path::filename(Plan.Wheels[F.Wheel]->getPath())
+                       : StringRef("?")};
+      break;
+    case PlannedSourceKind::DiskFile:
+      OS << " from include " << Quoted{F.DiskPath};
+      break;
+    case PlannedSourceKind::Memory:
+      OS << " generated";
+      break;
+    }
+    OS << '\n';
+  }
+}
+
 void lambdaopt::printProject(const Project &P, raw_ostream &OS) {
   OS << "; lambda-opt IR: " << P.Packages.size() << " packages\n";
   printLock(OS, P.LockFile);
@@ -304,5 +333,10 @@ void lambdaopt::printProject(const Project &P, raw_ostream &OS) {
   for (const auto &Pkg : P.Packages) {
     OS << '\n';
     printPackage(P, *Pkg, OS);
+  }
+  // The second level: what the artifact installs, once planned.
+  if (P.Plan) {
+    OS << '\n';
+    printInstallPlan(*P.Plan, OS);
   }
 }

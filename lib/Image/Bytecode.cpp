@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lambda-opt/Image/Bytecode.h"
+#include "lambda-opt/Support/Error.h"
 #include "lambda-opt/Support/Files.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -33,10 +34,6 @@ using namespace llvm;
 
 namespace lambdaopt {
 namespace {
-
-Error makeError(const Twine &Msg) {
-  return createStringError(inconvertibleErrorCode(), Msg);
-}
 
 /// Parses "3.N" into N.
 Expected<unsigned> parsePythonMinor(StringRef PythonMinor) {

@@ -7,12 +7,13 @@
 /// \file
 /// Reproducible OCI image layouts: deterministic gzip'd tar layers written
 /// with libarchive, configs and manifests written with llvm::json (whose
-/// objects print with sorted keys), base layouts read with simdjson.
+/// objects print with sorted keys), base layouts read with llvm::json.
 ///
 //===----------------------------------------------------------------------===//
 
 #include "lambda-opt/Image/OCIImage.h"
 #include "lambda-opt/Artifact/Hash.h"
+#include "lambda-opt/Support/Error.h"
 #include "lambda-opt/Support/Files.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -28,7 +29,6 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <simdjson.h>
 
 #include <ctime>
 #include <map>
@@ -56,13 +56,9 @@ constexpr const char *DockerLayerGzipType =
     "application/vnd.docker.image.rootfs.diff.tar.gzip";
 constexpr const char *LambdaTaskRoot = "/var/task";
 
-Error makeError(const Twine &Msg) {
-  return createStringError(inconvertibleErrorCode(), Msg);
-}
-
 /// "sha256:<hex>" of \p Digest, as OCI names blobs.
 std::string formatDigest(const Sha256Digest &Digest) {
-  return "sha256:" + lambdaopt::toHex(Digest);
+  return "sha256:" + toHex(Digest, /*LowerCase=*/true);
 }
 
 Expected<std::string> sha256Digest(StringRef Data) {
@@ -389,70 +385,13 @@ Expected<BuiltLayer> buildLayer(const ImageLayerSpec &Layer, int64_t MTime) {
 // Reading JSON and base layouts
 //===----------------------------------------------------------------------===//
 
-json::Value toJSONValue(simdjson::dom::element E) {
-  switch (E.type()) {
-  case simdjson::dom::element_type::ARRAY: {
-    json::Array A;
-    simdjson::dom::array Arr;
-    if (!E.get_array().get(Arr))
-      for (simdjson::dom::element Child : Arr)
-        A.push_back(toJSONValue(Child));
-    return A;
-  }
-  case simdjson::dom::element_type::OBJECT: {
-    json::Object O;
-    simdjson::dom::object Obj;
-    if (!E.get_object().get(Obj))
-      for (simdjson::dom::key_value_pair Field : Obj)
-        O[std::string(Field.key)] = toJSONValue(Field.value);
-    return O;
-  }
-  case simdjson::dom::element_type::INT64: {
-    int64_t I = 0;
-    if (E.get_int64().get(I))
-      return nullptr;
-    return I;
-  }
-  case simdjson::dom::element_type::UINT64: {
-    uint64_t U = 0;
-    if (E.get_uint64().get(U))
-      return nullptr;
-    if (U <= static_cast<uint64_t>(INT64_MAX))
-      return static_cast<int64_t>(U);
-    return static_cast<double>(U);
-  }
-  case simdjson::dom::element_type::DOUBLE: {
-    double D = 0;
-    if (E.get_double().get(D))
-      return nullptr;
-    return D;
-  }
-  case simdjson::dom::element_type::STRING: {
-    std::string_view S;
-    if (E.get_string().get(S))
-      return nullptr;
-    return std::string(S);
-  }
-  case simdjson::dom::element_type::BOOL: {
-    bool B = false;
-    if (E.get_bool().get(B))
-      return nullptr;
-    return B;
-  }
-  case simdjson::dom::element_type::NULL_VALUE:
-    return nullptr;
-  }
-  return nullptr;
-}
-
+/// OCI documents are small (a few kB): LLVM's JSON parser reads them
+/// directly into the llvm::json values the writer works with.
 Expected<json::Value> parseJSON(StringRef Data, const Twine &What) {
-  simdjson::dom::parser Parser;
-  simdjson::dom::element Root;
-  simdjson::padded_string Padded(Data.data(), Data.size());
-  if (auto Err = Parser.parse(Padded).get(Root))
-    return makeError(What +
-                     " is not valid JSON: " + simdjson::error_message(Err));
-  return toJSONValue(Root);
+  Expected<json::Value> V = json::parse(Data);
+  if (!V)
+    return makeError(What + " is not valid JSON: " + toString(V.takeError()));
+  return V;
 }
 
 Expected<const json::Object *> asObject(const json::Value &V,

@@ -62,24 +62,6 @@ std::string lambdaopt::formatRuntimeList(ArrayRef<StringRef> Names) {
   return join(Names.drop_back(), ", ") + " and " + Names.back().str();
 }
 
-std::string lambdaopt::formatMegabytes(uint64_t Bytes) {
-  std::string Out;
-  raw_string_ostream OS(Out);
-  OS << format("%.1f MB", static_cast<double>(Bytes) / 1e6);
-  return OS.str();
-}
-
-std::string lambdaopt::formatThousands(uint64_t Bytes) {
-  std::string Digits = utostr(Bytes);
-  std::string Out;
-  for (size_t I = 0; I != Digits.size(); ++I) {
-    if (I && (Digits.size() - I) % 3 == 0)
-      Out += ',';
-    Out += Digits[I];
-  }
-  return Out;
-}
-
 bool lambdaopt::isDevelopmentTool(StringRef Name) {
   static constexpr StringLiteral Tools[] = {
       "autopep8",     "bandit",

@@ -10,6 +10,7 @@
 #include "lambda-opt/Fetch/Fetch.h"
 #include "lambda-opt/IR/Project.h"
 #include "lambda-opt/Lints/Lints.h"
+#include "lambda-opt/Support/URL.h"
 #include "lambda-opt/Target/Runtime.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -406,24 +407,23 @@ Expected<PreservedAnalyses> WheelAvailabilityPass::run(Project &P,
 // size-budget
 //===----------------------------------------------------------------------===//
 
-/// The local copy of \p Wheel: a find-links folder or the wheel cache.
-static std::string findLocalWheel(const Distribution &Wheel,
-                                  const ProjectOptions &Opts,
-                                  StringRef CacheDir) {
-  StringRef File = Wheel.getFileName();
-  for (const std::string &Dir : Opts.FindLinks) {
-    SmallString<256> Path(Dir);
-    sys::path::append(Path, File);
-    if (sys::fs::exists(Path))
-      return std::string(Path);
+/// The local copy of \p Wheel (fetchWheels' lookup, with the file name of a
+/// URL percent-decoded as a download would save it).
+static std::string findLocalCopy(const Distribution &Wheel,
+                                 const ProjectOptions &Opts,
+                                 StringRef CacheDir) {
+  std::string File = Wheel.Filename.str();
+  if (File.empty() && !Wheel.URL.empty()) {
+    Expected<std::string> Decoded = getFilenameFromURL(Wheel.URL);
+    if (!Decoded) {
+      consumeError(Decoded.takeError());
+      return "";
+    }
+    File = std::move(*Decoded);
   }
-  StringRef Hex = Wheel.getSHA256();
-  if (CacheDir.empty() || Hex.empty())
-    return "";
-  std::string Path = getCachePath(CacheDir, Hex, File);
-  if (sys::fs::exists(Path))
-    return Path;
-  return "";
+  if (File.empty())
+    File = Wheel.getFileName().str();
+  return findLocalWheel(File, Wheel.getSHA256(), Opts.FindLinks, CacheDir);
 }
 
 Expected<PreservedAnalyses> SizeBudgetPass::run(Project &P,
@@ -490,18 +490,18 @@ Expected<PreservedAnalyses> SizeBudgetPass::run(Project &P,
   for (const InstalledPackage &IP : (*R)->get().Packages) {
     if (!IP.Wheel)
       continue;
-    std::string Path = findLocalWheel(*IP.Wheel, Opts, CacheDir);
+    std::string Path = findLocalCopy(*IP.Wheel, Opts, CacheDir);
     if (Path.empty()) {
       ++Missing;
       continue;
     }
-    Expected<std::unique_ptr<WheelArchive>> W = WheelArchive::open(Path);
-    if (!W) {
-      consumeError(W.takeError());
+    Expected<uint64_t> Size = WheelArchive::readUnpackedSize(Path);
+    if (!Size) {
+      consumeError(Size.takeError());
       ++Missing;
       continue;
     }
-    uint64_t Bytes = (*W)->getUnpackedSize();
+    uint64_t Bytes = *Size;
     Unzipped.push_back({&IP, Bytes});
     UnzippedTotal += Bytes;
   }
@@ -579,18 +579,6 @@ static bool sameVersion(StringRef A, StringRef B) {
   return Same;
 }
 
-/// The host of \p URL ("pypi.org" of "https://pypi.org/simple"), lowercase.
-static std::string getHost(StringRef URL) {
-  size_t Scheme = URL.find("://");
-  if (Scheme == StringRef::npos)
-    return "";
-  StringRef Rest = URL.drop_front(Scheme + 3);
-  Rest = Rest.take_until([](char C) { return C == '/' || C == '?'; });
-  Rest = Rest.rsplit('@').second.empty() ? Rest : Rest.rsplit('@').second;
-  Rest = Rest.split(':').first;
-  return Rest.lower();
-}
-
 /// Distribution::getFileName without its per-character callback: this runs
 /// on every wheel of the lock.
 static StringRef getFileNameFast(const Distribution &D) {
@@ -625,8 +613,10 @@ PreservedAnalyses ReproducibilityPass::run(Package &Pkg, AnalysisManager &AM) {
   }
   if (!Opts.AllowedIndexHosts.empty() && Pkg.Src.Kind == SourceKind::Registry &&
       Pkg.Src.Value.contains("://")) {
-    std::string Host = getHost(Pkg.Src.Value);
-    if (!is_contained(Opts.AllowedIndexHosts, Host))
+    std::string Host = getURLAuthority(Pkg.Src.Value).Host;
+    if (none_of(Opts.AllowedIndexHosts, [&](const std::string &Allowed) {
+          return hostMatches(Pkg.Src.Value, Allowed);
+        }))
       Diags.report(Diags.create("LO305", Pkg.Src.Range,
                                 Pkg.getDisplayName() +
                                     " comes from index host '" + Host +

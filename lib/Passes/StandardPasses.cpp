@@ -7,7 +7,9 @@
 #include "lambda-opt/Passes/StandardPasses.h"
 #include "lambda-opt/Diagnostics/DiagnosticEngine.h"
 #include "lambda-opt/IR/Printer.h"
-#include "lambda-opt/Passes/PassBuilder.h"
+#include "lambda-opt/Passes/PassParameters.h"
+#include "lambda-opt/Support/Error.h"
+#include "lambda-opt/Support/URL.h"
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
@@ -17,10 +19,6 @@
 
 using namespace llvm;
 using namespace lambdaopt;
-
-static Error makeError(const Twine &Message) {
-  return createStringError(inconvertibleErrorCode(), Message);
-}
 
 /// Calls \p F on every dependency edge of \p Pkg: runtime, extras and dev
 /// groups.
@@ -204,14 +202,8 @@ PreservedAnalyses EmitIRPass::run(Project &P, AnalysisManager &) {
 static bool isInsecureURL(StringRef URL, ArrayRef<std::string> Allowed) {
   if (!URL.startswith_insensitive("http://"))
     return false;
-  StringRef Authority = URL.drop_front(strlen("http://"));
-  Authority = Authority.substr(0, Authority.find_first_of("/?#"));
-  Authority = Authority.substr(Authority.rfind('@') + 1);
-  StringRef Host = Authority.substr(0, Authority.find(':'));
-  for (const std::string &A : Allowed)
-    if (Authority.equals_insensitive(A) || Host.equals_insensitive(A))
-      return false;
-  return true;
+  return none_of(Allowed,
+                 [&](const std::string &A) { return hostMatches(URL, A); });
 }
 
 PreservedAnalyses LockHygienePass::run(Package &Pkg, AnalysisManager &AM) {

@@ -1023,7 +1023,7 @@ Error fetchBlob(Connection &S, const ImageReference &Ref, const Descriptor &D,
     Cleanup();
     return Got.takeError();
   }
-  std::string Actual = "sha256:" + lambdaopt::toHex(*Got);
+  std::string Actual = "sha256:" + llvm::toHex(*Got, /*LowerCase=*/true);
   if (Sink.Bytes != D.Size || Actual != D.Digest) {
     Cleanup();
     return makeError(R.What + ": digest mismatch: received " +

@@ -12,23 +12,6 @@
 using namespace llvm;
 using namespace lambdaopt;
 
-std::string lambdaopt::normalizeName(StringRef Name) {
-  std::string Out;
-  Out.reserve(Name.size());
-  bool InRun = false;
-  for (char C : Name) {
-    if (C == '-' || C == '_' || C == '.') {
-      if (!InRun)
-        Out.push_back('-');
-      InRun = true;
-      continue;
-    }
-    InRun = false;
-    Out.push_back(toLower(C));
-  }
-  return Out;
-}
-
 namespace {
 struct VariableSpelling {
   const char *Name;
@@ -320,7 +303,7 @@ private:
     Marker::Operand &Var = N.Lhs.IsVariable ? N.Lhs : N.Rhs;
     Marker::Operand &Lit = N.Lhs.IsVariable ? N.Rhs : N.Lhs;
     if (Var.Variable == MarkerVariableKind::Extra) {
-      Lit.Text = normalizeName(Lit.Text);
+      Lit.Text = normalizePackageName(Lit.Text);
       return;
     }
     if (!N.Lhs.IsVariable || !isVersionMarkerVariable(Var.Variable) ||

@@ -106,7 +106,7 @@ Expected<WheelFilename> WheelFilename::parse(StringRef Raw) {
 }
 
 std::string WheelFilename::getNormalizedName() const {
-  return normalizeName(Name);
+  return normalizePackageName(Name);
 }
 
 std::string WheelFilename::getTagString() const {

@@ -31,3 +31,19 @@ std::optional<std::string> lambdaopt::percentDecode(StringRef Text,
   }
   return Decoded;
 }
+
+std::string lambdaopt::percentEncodePath(StringRef Path) {
+  std::string Out;
+  Out.reserve(Path.size());
+  for (unsigned char C : Path) {
+    if (isAlnum(C) || C == '-' || C == '.' || C == '_' || C == '~' ||
+        C == '/') {
+      Out.push_back(C);
+      continue;
+    }
+    Out.push_back('%');
+    Out.push_back(hexdigit(C >> 4));
+    Out.push_back(hexdigit(C & 15));
+  }
+  return Out;
+}

@@ -21,9 +21,11 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "lambda-opt/Artifact/Wheel.h"
 #include "lambda-opt/Diagnostics/DiagnosticEngine.h"
-#include "lambda-opt/Passes/PassBuilder.h"
+#include "lambda-opt/Pipeline/PassBuilder.h"
 #include "lambda-opt/Plugin/PassPlugin.h"
+#include "lambda-opt/Support/Error.h"
 #include "lambda-opt/Support/SourceError.h"
 #include "lambda-opt/TOML/TOML.h"
 
@@ -31,41 +33,18 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
-#include <zip.h>
-
 using namespace llvm;
 using namespace lambdaopt;
 
 namespace {
 
-/// The METADATA text of the wheel at \p Path; empty if unreadable.
-std::string readWheelMetadata(StringRef Path) {
-  int ErrorCode = 0;
-  zip_t *Zip = zip_open(Path.str().c_str(), ZIP_RDONLY, &ErrorCode);
-  if (!Zip)
-    return "";
-  std::string Text;
-  zip_int64_t Count = zip_get_num_entries(Zip, 0);
-  for (zip_int64_t I = 0; I < Count; ++I) {
-    StringRef Name = zip_get_name(Zip, I, 0);
-    auto Parts = Name.split('/');
-    if (!Parts.first.endswith(".dist-info") || Parts.second != "METADATA")
-      continue;
-    zip_stat_t Stat;
-    if (zip_stat_index(Zip, I, 0, &Stat) != 0)
-      break;
-    zip_file_t *File = zip_fopen_index(Zip, I, 0);
-    if (!File)
-      break;
-    Text.resize(Stat.size);
-    zip_int64_t Read = zip_fread(File, &Text[0], Stat.size);
-    zip_fclose(File);
-    if (Read < 0 || static_cast<zip_uint64_t>(Read) != Stat.size)
-      Text.clear();
-    break;
-  }
-  zip_close(Zip);
-  return Text;
+/// The METADATA text of the wheel at \p Path, read with lambda-opt's
+/// hardened wheel reader (sizes, paths and compression ratios bounded).
+Expected<std::string> readWheelMetadata(StringRef Path) {
+  Expected<std::unique_ptr<WheelArchive>> Wheel = WheelArchive::open(Path);
+  if (!Wheel)
+    return Wheel.takeError();
+  return (*Wheel)->getMetadata().str();
 }
 
 /// The licence names METADATA declares, most specific first.
@@ -91,10 +70,6 @@ std::vector<std::string> getLicenses(StringRef Metadata) {
   llvm::append_range(All, License);
   llvm::append_range(All, Classifiers);
   return All;
-}
-
-Error makeError(const Twine &Message) {
-  return createStringError(inconvertibleErrorCode(), Message);
 }
 
 struct LicenseAllowListPass : PassInfoMixin<LicenseAllowListPass> {
@@ -144,8 +119,16 @@ struct LicenseAllowListPass : PassInfoMixin<LicenseAllowListPass> {
         sys::path::append(Path, Wheel.getFileName());
         if (!sys::fs::exists(Path))
           continue;
-        std::vector<std::string> Licenses =
-            getLicenses(readWheelMetadata(Path));
+        Expected<std::string> Metadata = readWheelMetadata(Path);
+        if (!Metadata) {
+          Diags.report(Diags.create("LO912", Wheel.Range,
+                                    Pkg->getDisplayName() +
+                                        ": cannot read its licence: " +
+                                        toString(Metadata.takeError()),
+                                    Pkg->Name));
+          break;
+        }
+        std::vector<std::string> Licenses = getLicenses(*Metadata);
         if (Licenses.empty()) {
           Diags.report(Diags.create("LO912", Wheel.Range,
                                     Pkg->getDisplayName() +

@@ -18,8 +18,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "lambda-opt/Diagnostics/DiagnosticEngine.h"
-#include "lambda-opt/Passes/PassBuilder.h"
 #include "lambda-opt/Passes/StandardPasses.h"
+#include "lambda-opt/Pipeline/PassBuilder.h"
 #include "lambda-opt/Plugin/PassPlugin.h"
 #include "lambda-opt/Support/SourceError.h"
 #include "lambda-opt/TOML/TOML.h"

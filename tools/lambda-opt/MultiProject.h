@@ -33,6 +33,8 @@ struct ProjectRun {
   std::vector<Diagnostic> Diags;
   /// Errors and debugging output, written while the project was checked.
   std::string Log;
+  /// The run's summary line: runtime, arch, packages, sizes.
+  std::string Summary;
   /// 0 clean, 1 error findings, 2 the project could not be checked.
   int Status = 0;
 };

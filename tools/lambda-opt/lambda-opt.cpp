@@ -19,11 +19,14 @@
 #include "lambda-opt/Diagnostics/DiagnosticEngine.h"
 #include "lambda-opt/Diagnostics/Renderer.h"
 #include "lambda-opt/Driver/ProjectConfig.h"
+#include "lambda-opt/Emit/EmitPasses.h"
 #include "lambda-opt/FrontEnd/FrontEnd.h"
 #include "lambda-opt/IR/Project.h"
-#include "lambda-opt/Passes/PassBuilder.h"
+#include "lambda-opt/Passes/InstallSetAnalysis.h"
 #include "lambda-opt/Passes/StandardInstrumentations.h"
+#include "lambda-opt/Pipeline/PassBuilder.h"
 #include "lambda-opt/Plugin/PassPlugin.h"
+#include "lambda-opt/Support/Format.h"
 #include "lambda-opt/Support/SourceError.h"
 #include "lambda-opt/Support/Version.h"
 #include "lambda-opt/TOML/TOML.h"
@@ -127,6 +130,11 @@ static cl::list<std::string>
 static cl::opt<bool> AllExtras("all-extras",
                                cl::desc("Install every extra of the project"),
                                cl::cat(TargetCategory));
+static cl::opt<bool>
+    NoAllExtras("no-all-extras",
+                cl::desc("Install only the extras named with --extra, "
+                         "whatever [tool.lambda-opt] says"),
+                cl::cat(TargetCategory));
 static cl::list<std::string> Groups(
     "group",
     cl::desc("Install this dependency group too (none by default, not even "
@@ -154,6 +162,10 @@ static cl::opt<std::string>
 static cl::opt<bool> Offline("offline",
                              cl::desc("Never use the network for wheels"),
                              cl::cat(PackagingCategory));
+static cl::opt<bool> NoOffline("no-offline",
+                               cl::desc("Use the network for wheels, whatever "
+                                        "[tool.lambda-opt] says"),
+                               cl::cat(PackagingCategory));
 static cl::list<std::string> AllowInsecureHosts(
     "allow-insecure-host",
     cl::desc("Allow plain http (and skip TLS checks) for this host"),
@@ -168,6 +180,19 @@ static cl::list<std::string> Includes(
 static cl::opt<bool>
     Force("force", cl::desc("Write the artifact even when errors were found"),
           cl::cat(PackagingCategory));
+static cl::opt<bool> NoForce("no-force",
+                             cl::desc("Write no artifact while errors remain, "
+                                      "whatever [tool.lambda-opt] says"),
+                             cl::cat(PackagingCategory));
+static cl::opt<bool> NoDeps(
+    "no-deps",
+    cl::desc("Leave the dependencies out of --emit=zip: the function's own "
+             "code only, for a function whose packages are in a layer"),
+    cl::cat(PackagingCategory));
+static cl::opt<bool> Deps("deps",
+                          cl::desc("Put the dependencies in the artifact "
+                                   "(the default; undoes --no-deps)"),
+                          cl::cat(PackagingCategory));
 static cl::opt<std::string> Handler(
     "handler",
     cl::desc("The function's handler for images, e.g. app.main.handler"),
@@ -199,6 +224,10 @@ static cl::opt<bool> CompileBytecode(
     "compile-bytecode",
     cl::desc("Precompile .pyc files with the runtime's Python (images only; "
              "zips and layers ship sources, as the uv guide recommends)"),
+    cl::cat(PackagingCategory));
+static cl::opt<bool> NoCompileBytecode(
+    "no-compile-bytecode",
+    cl::desc("Ship sources only, whatever [tool.lambda-opt] says"),
     cl::cat(PackagingCategory));
 static cl::list<std::string>
     Strip("strip",
@@ -234,10 +263,26 @@ static cl::list<std::string> Ignore("ignore", cl::desc("Rules to skip"),
 static cl::opt<bool> WarningsAsErrors("warnings-as-errors",
                                       cl::desc("Report warnings as errors"),
                                       cl::cat(LintCategory));
+static cl::opt<bool> NoWarningsAsErrors(
+    "no-warnings-as-errors",
+    cl::desc("Report warnings as warnings, whatever [tool.lambda-opt] says"),
+    cl::cat(LintCategory));
 
 static cl::opt<bool> ExitZero("exit-zero",
                               cl::desc("Exit 0 even when errors were found"),
                               cl::cat(LintCategory));
+static cl::opt<bool> NoExitZero("no-exit-zero",
+                                cl::desc("Exit 1 when errors were found (the "
+                                         "default; undoes --exit-zero)"),
+                                cl::cat(LintCategory));
+
+static cl::opt<bool>
+    Quiet("quiet",
+          cl::desc("Print findings and errors only: no progress, no 'wrote' "
+                   "lines, no summary"),
+          cl::cat(MainCategory));
+static cl::alias QuietShort("q", cl::desc("Alias for --quiet"),
+                            cl::aliasopt(Quiet), cl::cat(MainCategory));
 
 static cl::opt<bool> PrintBeforeAll("print-before-all",
                                     cl::desc("Print the IR before each pass"),
@@ -300,6 +345,64 @@ static int fail(Error E) {
   return ExitUsage;
 }
 
+static int fail(const Twine &Message) {
+  return fail(createStringError(inconvertibleErrorCode(), Message));
+}
+
+/// What the command line says about a boolean with a --no-X form: None when
+/// it says nothing; otherwise the later of the two wins (`--no-X=false` is
+/// `--X`). The answer replaces the configuration's.
+static Optional<bool> getFlag(const cl::opt<bool> &Yes,
+                              const cl::opt<bool> &No) {
+  bool HasYes = Yes.getNumOccurrences() != 0;
+  bool HasNo = No.getNumOccurrences() != 0;
+  if (!HasYes && !HasNo)
+    return None;
+  if (HasYes && (!HasNo || Yes.getPosition() > No.getPosition()))
+    return bool(Yes);
+  return !No;
+}
+
+/// Colours: NO_COLOR (https://no-color.org) turns them off and FORCE_COLOR
+/// on, even into a pipe, unless --color says otherwise; by default they are
+/// on when stderr is a terminal.
+static bool setUpColors() {
+  auto EnvSet = [](const char *Name) {
+    const char *V = std::getenv(Name);
+    return V && *V && StringRef(V) != "0";
+  };
+  auto &Registered = cl::getRegisteredOptions();
+  auto It = Registered.find("color");
+  cl::Option *Color = It == Registered.end() ? nullptr : It->second;
+  if (Color && Color->getNumOccurrences())
+    return WithColor(nulls()).colorsEnabled();
+  Optional<bool> Want;
+  if (std::getenv("NO_COLOR") && *std::getenv("NO_COLOR"))
+    Want = false;
+  else if (EnvSet("FORCE_COLOR"))
+    Want = true;
+  if (!Want)
+    return errs().has_colors();
+  if (Color)
+    Color->addOccurrence(0, "color", *Want ? "true" : "false");
+  return *Want;
+}
+
+/// What -o FILE writes when --emit is not given: an archive for `.zip`,
+/// requirements for `.txt`; anything else must name --emit.
+static Expected<std::string> inferEmitKind(StringRef Output) {
+  StringRef Ext = sys::path::extension(Output);
+  if (Ext.equals_insensitive(".zip"))
+    return std::string("zip");
+  if (Ext.equals_insensitive(".txt"))
+    return std::string("requirements");
+  return createStringError(
+      inconvertibleErrorCode(),
+      "-o %s: cannot tell what to write from the file name; add --emit=zip, "
+      "layer, image, image-context, requirements or ir",
+      Output.str().c_str());
+}
+
 /// Parses --config into \p P (so that errors are located and plugins see
 /// the table) and makes it the project's [tool.lambda-opt].
 static Error readConfigFile(Project &P, StringRef Path) {
@@ -319,10 +422,11 @@ static Error readConfigFile(Project &P, StringRef Path) {
   return Error::success();
 }
 
-/// Applies the target, install and packaging options of the command line
-/// over those of the configuration, and checks the target.
+/// The password --registry-password-stdin read (once, before any project).
+static std::string RegistryPassword;
+
 /// --registry-username and --registry-password-stdin, together.
-static Error readRegistryCredentials(ProjectOptions &Opts) {
+static Error readRegistryCredentials() {
   if (RegistryUsername.empty() && !RegistryPasswordStdin)
     return Error::success();
   if (RegistryUsername.empty() || !RegistryPasswordStdin)
@@ -343,11 +447,12 @@ static Error readRegistryCredentials(ProjectOptions &Opts) {
   if (Password.empty())
     return createStringError(inconvertibleErrorCode(),
                              "--registry-password-stdin: stdin is empty");
-  Opts.RegistryUsername = RegistryUsername;
-  Opts.RegistryPassword = Password.str();
+  RegistryPassword = Password.str();
   return Error::success();
 }
 
+/// Applies the target, install and packaging options of the command line
+/// over those of the configuration, and checks the target.
 static Error applyCommandLine(ProjectOptions &Opts) {
   if (Runtime.getNumOccurrences()) {
     Opts.Runtime = Runtime;
@@ -361,7 +466,8 @@ static Error applyCommandLine(ProjectOptions &Opts) {
     Opts.Package = PackageName;
   if (!Extras.empty())
     Opts.Extras = Extras;
-  Opts.AllExtras |= AllExtras;
+  if (Optional<bool> V = getFlag(AllExtras, NoAllExtras))
+    Opts.AllExtras = *V;
   if (!Groups.empty())
     Opts.Groups = Groups;
   for (const std::string &Size : LayerSizes) {
@@ -375,7 +481,8 @@ static Error applyCommandLine(ProjectOptions &Opts) {
     Opts.FindLinks.push_back(Dir);
   if (!CacheDir.empty())
     Opts.CacheDir = CacheDir;
-  Opts.Offline |= Offline;
+  if (Optional<bool> V = getFlag(Offline, NoOffline))
+    Opts.Offline = *V;
   for (const std::string &Host : AllowInsecureHosts)
     Opts.AllowInsecureHosts.push_back(Host);
   if (Jobs.getNumOccurrences()) {
@@ -387,19 +494,33 @@ static Error applyCommandLine(ProjectOptions &Opts) {
   // The function's own code from the command line replaces the config's.
   if (!Includes.empty())
     Opts.Includes = Includes;
-  Opts.Force |= Force;
+  if (Optional<bool> V = getFlag(Force, NoForce))
+    Opts.Force = *V;
+  if (Optional<bool> V = getFlag(Deps, NoDeps))
+    Opts.NoDeps = !*V;
   if (!Handler.empty())
     Opts.Handler = Handler;
   if (!BaseImage.empty())
     Opts.BaseImage = BaseImage;
   if (!ImageTag.empty())
     Opts.ImageTag = ImageTag;
-  Opts.CompileBytecode |= CompileBytecode;
+  if (Optional<bool> V = getFlag(CompileBytecode, NoCompileBytecode))
+    Opts.CompileBytecode = *V;
   Opts.RegistryChunkSize = RegistryChunkSize;
-  if (Error E = readRegistryCredentials(Opts))
-    return E;
+  if (!RegistryUsername.empty()) {
+    Opts.RegistryUsername = RegistryUsername;
+    Opts.RegistryPassword = RegistryPassword;
+  }
   if (!Strip.empty())
     Opts.Strip = Strip;
+  for (const std::string &Kind : Opts.Strip)
+    if (Expected<StripKind> K = parseStripKind(Kind); !K)
+      return createStringError(inconvertibleErrorCode(), "--strip: %s",
+                               toString(K.takeError()).c_str());
+  if (Opts.NoDeps && Emit != "zip")
+    return createStringError(inconvertibleErrorCode(),
+                             "--no-deps makes a function zip without its "
+                             "packages; use it with --emit=zip");
   // A layer carries the function's code only when the command line asks.
   if (Emit == "layer" && Includes.empty())
     Opts.Includes.clear();
@@ -429,30 +550,130 @@ static Error applyCommandLine(ProjectOptions &Opts) {
   return Error::success();
 }
 
-/// The pipeline: --passes or the default, then the emitter of \p EmitKind.
+/// `emit-<Kind>`, with the emitter's settings as its parameters for the
+/// built-in artifact emitters: `emit-zip<output=fn.zip;force>`. Before the
+/// project is loaded \p Opts is null and only the command line's settings
+/// are known; afterwards they are the run's (configuration and command
+/// line).
+static std::string makeEmitterText(StringRef Kind, const ProjectOptions *Opts) {
+  if (Kind.empty())
+    return "";
+  std::string Text = ("emit-" + Kind).str();
+  bool Image = Kind == "image" || Kind == "image-context";
+  if (Kind != "zip" && Kind != "layer" && !Image)
+    return Text;
+  EmitterSettings S;
+  if (Opts) {
+    S = EmitterSettings::fromOptions(*Opts, Image);
+  } else {
+    ProjectOptions CommandLine;
+    if (OutputPath.getNumOccurrences())
+      CommandLine.OutputPath = OutputPath;
+    CommandLine.Handler = Handler;
+    S = EmitterSettings::fromOptions(CommandLine, Image);
+    S.Force = getFlag(Force, NoForce);
+    if (Image)
+      S.CompileBytecode = getFlag(CompileBytecode, NoCompileBytecode);
+  }
+  std::string Params = S.print();
+  if (!Params.empty())
+    Text += "<" + Params + ">";
+  return Text;
+}
+
+/// Whether \p Input names a project lambda-opt can load (so that
+/// --print-pipeline-passes can show its configuration's settings too).
+static bool hasProject(StringRef Input) {
+  SmallString<256> Lock(Input.empty() ? "." : Input);
+  if (sys::path::filename(Lock) == "pyproject.toml" &&
+      !sys::fs::is_directory(Lock))
+    sys::path::remove_filename(Lock);
+  if (Lock.empty())
+    Lock = ".";
+  if (sys::fs::is_directory(Lock))
+    sys::path::append(Lock, "uv.lock");
+  return sys::fs::is_regular_file(Lock);
+}
+
+/// The run's last line on stderr: "lambda-opt: python3.13 x86_64, 12
+/// packages, 8.1 MB zipped, 21.5 MB unzipped". Sizes are those of the
+/// artifact written, else the lock's wheel sizes (zipped) and the install
+/// plan's (unzipped) when they are known.
+static std::string formatRunSummary(const Project &P,
+                                    const InstallSetResult *Installed,
+                                    const StatusReporter &Status) {
+  std::string Line = "lambda-opt: " + P.Options.Runtime + " " + P.Options.Arch;
+  Optional<uint64_t> Zipped, Unzipped;
+  if (Installed && *Installed) {
+    size_t Count = (*Installed)->Packages.size();
+    Line +=
+        ", " + std::to_string(Count) + (Count == 1 ? " package" : " packages");
+    uint64_t Sum = 0;
+    bool Known = true;
+    for (const InstalledPackage &IP : (*Installed)->Packages) {
+      if (IP.Wheel && IP.Wheel->Size)
+        Sum += *IP.Wheel->Size;
+      else if (!IP.IsLocal)
+        Known = false;
+    }
+    if (Known && !P.Options.NoDeps)
+      Zipped = Sum;
+  }
+  if (P.Plan)
+    Unzipped = P.Plan->UncompressedSize;
+  if (!Status.getArtifacts().empty()) {
+    const ArtifactSummary &A = Status.getArtifacts().back();
+    Zipped = A.ZippedSize;
+    Unzipped = A.UnzippedSize;
+  }
+  if (Zipped)
+    Line += ", " + formatSize(*Zipped) + " zipped";
+  if (Unzipped)
+    Line += ", " + formatSize(*Unzipped) + " unzipped";
+  return Line;
+}
+
+/// The pipeline: --passes or the default one (verify, every lint, the size
+/// transforms \p StripKinds asked for), then the emitter \p EmitText with
+/// its settings as pass parameters, so that --print-pipeline-passes shows
+/// what the run writes.
 static Error buildPipeline(PassBuilder &PB, ProjectPassManager &PM,
-                           StringRef EmitKind) {
+                           StringRef EmitKind, StringRef EmitText,
+                           ArrayRef<std::string> StripKinds) {
+  PM = ProjectPassManager();
   if (Passes.getNumOccurrences()) {
     if (Error E = PB.parsePassPipeline(PM, Passes))
       return E;
-    if (!EmitKind.empty())
-      if (Error E = PB.parsePassPipeline(PM, ("emit-" + EmitKind).str()))
-        return E;
-    return Error::success();
+    if (EmitText.empty())
+      return Error::success();
+    return PB.parsePassPipeline(PM, EmitText);
   }
-  return PB.buildDefaultPipeline(PM, EmitKind);
+  if (Error E = PB.buildDefaultPipeline(PM, ""))
+    return E;
+  std::string Tail;
+  for (const std::string &Kind : StripKinds)
+    Tail += "strip-" + Kind + ",";
+  if (!Tail.empty() && EmitKind.empty())
+    return createStringError(inconvertibleErrorCode(),
+                             "--strip needs an emitter (--emit=zip or "
+                             "--emit=layer)");
+  if (EmitText.empty())
+    return Error::success();
+  return PB.parsePassPipeline(PM, Tail + EmitText.str());
 }
 
-/// Loads, configures and checks the project at \p Input into \p Run;
-/// errors go to \p ErrOS and make Run.Status 2.
+/// Loads, configures and checks the project at \p Input into \p Run, with
+/// the pipeline rebuilt from the project's own settings. Errors, progress
+/// and debugging output go to \p ErrOS; an error makes Run.Status 2. With
+/// \p PipelineOS, the pipeline is printed there instead of run.
 static void checkProject(StringRef Input, PassBuilder &PB,
                          ProjectPassManager &PM,
                          PassInstrumentationCallbacks &PIC, StringRef EmitKind,
-                         ProjectRun &Run, raw_ostream &ErrOS) {
-  auto SetStatus = [&](int Status) { Run.Status = Status; };
+                         ProjectRun &Run, raw_ostream &ErrOS,
+                         raw_ostream *PipelineOS) {
   auto Fail = [&](Error E) {
     WithColor::error(ErrOS, "lambda-opt") << toString(std::move(E)) << '\n';
-    SetStatus(ExitUsage);
+    Run.Status = ExitUsage;
   };
   // Load: parse uv.lock and pyproject.toml into the IR.
   Run.P = std::make_unique<Project>();
@@ -460,18 +681,18 @@ static void checkProject(StringRef Input, PassBuilder &PB,
   LoadOptions LoadOpts;
   LoadOpts.Threads = ParseThreads;
   LoadOpts.LineArrays = ParseLineArrays;
-  if (Error E = loadProject(*P, Input, LoadOpts)) {
+  auto FailLocated = [&](Error E) {
     printError(std::move(E), P->getSourceMgr(), "lambda-opt", ErrOS);
-    return SetStatus(ExitUsage);
-  }
+    Run.Status = ExitUsage;
+  };
+  if (Error E = loadProject(*P, Input, LoadOpts))
+    return FailLocated(std::move(E));
 
   // Configure: [tool.lambda-opt] (or --config), then the command line.
   DiagnosticOptions DiagOpts;
   if (!ConfigPath.empty())
-    if (Error E = readConfigFile(*P, ConfigPath)) {
-      printError(std::move(E), P->getSourceMgr(), "lambda-opt", ErrOS);
-      return SetStatus(ExitUsage);
-    }
+    if (Error E = readConfigFile(*P, ConfigPath))
+      return FailLocated(std::move(E));
   if (P->Metadata.LambdaOpt) {
     std::vector<std::string> Keys = PB.getConfigKeys();
     for (StringRef K : getProjectOptionKeys())
@@ -482,38 +703,26 @@ static void checkProject(StringRef Input, PassBuilder &PB,
     if (Error E = joinErrors(
             readDiagnosticConfig(*P->Metadata.LambdaOpt, Keys, DiagOpts),
             readProjectOptions(*P->Metadata.LambdaOpt, ConfigDir,
-                               P->Options))) {
-      printError(std::move(E), P->getSourceMgr(), "lambda-opt", ErrOS);
-      return SetStatus(ExitUsage);
-    }
+                               P->Options)))
+      return FailLocated(std::move(E));
   }
-  if (Error E = applyCommandLine(P->Options)) {
-    printError(std::move(E), P->getSourceMgr(), "lambda-opt", ErrOS);
-    return SetStatus(ExitUsage);
-  }
-  // The opt-in size transforms join the default pipeline before its
-  // emitter: verify, lints, strip-<kind>..., emit-<kind>.
-  if (!Passes.getNumOccurrences() && !P->Options.Strip.empty()) {
-    std::string Tail;
-    for (const std::string &Kind : P->Options.Strip)
-      Tail += "strip-" + Kind + ",";
-    if (EmitKind.empty())
-      return Fail(createStringError(inconvertibleErrorCode(),
-                                    "--strip needs an emitter (--emit=zip "
-                                    "or --emit=layer)"));
-    PM = ProjectPassManager();
-    if (Error E = PB.buildDefaultPipeline(PM, ""))
-      return Fail(std::move(E));
-    if (Error E = PB.parsePassPipeline(PM, Tail + "emit-" + EmitKind.str()))
-      return Fail(std::move(E));
+  if (Error E = applyCommandLine(P->Options))
+    return FailLocated(std::move(E));
+  // Again with the run's settings: [tool.lambda-opt] is known only now.
+  if (Error E = buildPipeline(PB, PM, EmitKind,
+                              makeEmitterText(EmitKind, &P->Options),
+                              P->Options.Strip))
+    return Fail(std::move(E));
+  if (PipelineOS) {
+    *PipelineOS << PB.printPipeline(PM) << '\n';
+    return;
   }
   applyCommandLineSelectors(Select, ExtendSelect, Ignore, DiagOpts);
-  DiagOpts.WarningsAsErrors |= WarningsAsErrors;
+  if (Optional<bool> V = getFlag(WarningsAsErrors, NoWarningsAsErrors))
+    DiagOpts.WarningsAsErrors = *V;
   DiagnosticEngine Diags(PB.getRules());
-  if (Error E = Diags.configure(DiagOpts)) {
-    printError(std::move(E), P->getSourceMgr(), "lambda-opt", ErrOS);
-    return SetStatus(ExitUsage);
-  }
+  if (Error E = Diags.configure(DiagOpts))
+    return FailLocated(std::move(E));
 
   // Run: the pipeline, with the debugging instrumentation around passes.
   InstrumentationOptions InstrOpts;
@@ -527,15 +736,35 @@ static void checkProject(StringRef Input, PassBuilder &PB,
   InstrOpts.VerifyEach = VerifyEach;
   StandardInstrumentations SI(InstrOpts, ErrOS);
   SI.registerCallbacks(PIC);
-  AnalysisManager AM(*P, Diags, &PIC);
+  // Progress and "wrote" lines: the driver's, none with -q.
+  StatusReporter Status;
+  if (!Quiet)
+    Status = StatusReporter([&ErrOS](StringRef Line) {
+      ErrOS << Line << '\n';
+      ErrOS.flush();
+    });
+  AnalysisManager AM(*P, Diags, &PIC, &Status);
   Expected<PreservedAnalyses> Result = PM.run(*P, AM);
   SI.printTimeReport(ErrOS);
   if (!Result)
     return Fail(Result.takeError());
+  // A selection the user asked for must exist, whether or not a pass of
+  // this pipeline needed the install set. (Otherwise the summary uses the
+  // install set only when a pass computed it: a --passes=verify run does not
+  // pay for it.)
+  const InstallSetResult *Installed =
+      AM.getCachedResult<InstallSetAnalysis>(*P);
+  if (!P->Options.Extras.empty() || !P->Options.Groups.empty() ||
+      !P->Options.Package.empty()) {
+    Installed = &AM.getResult<InstallSetAnalysis>(*P);
+    if (!*Installed)
+      return Fail(Installed->getError());
+  }
 
   Diags.finish(P->getSourceMgr());
   Run.Diags = Diags.getDiagnostics().vec();
-  SetStatus(Diags.getCount(Severity::Error) ? ExitFindings : ExitClean);
+  Run.Summary = formatRunSummary(*P, Installed, Status);
+  Run.Status = Diags.getCount(Severity::Error) ? ExitFindings : ExitClean;
 }
 
 int main(int argc, char **argv) {
@@ -556,6 +785,22 @@ int main(int argc, char **argv) {
           "side by side and reported together.\n",
           &errs()))
     return ExitUsage;
+  bool UseColor = setUpColors();
+
+  if (Emit == "none" && Emit.getNumOccurrences() &&
+      OutputPath.getNumOccurrences() && OutputPath != "-")
+    return fail("-o " + OutputPath +
+                " names an output, but --emit=none writes nothing; drop one "
+                "of them");
+  // -o FILE.zip alone means "write that zip".
+  if (!Emit.getNumOccurrences() && !Passes.getNumOccurrences() &&
+      OutputPath.getNumOccurrences() && OutputPath != "-" && !PrintPasses &&
+      Explain.empty()) {
+    Expected<std::string> Kind = inferEmitKind(OutputPath);
+    if (!Kind)
+      return fail(Kind.takeError());
+    Emit = *Kind;
+  }
 
   // Output: text emitters (ir, requirements) write into memory; the bytes
   // reach -o only once the pipeline has succeeded, through a temporary file
@@ -568,6 +813,11 @@ int main(int argc, char **argv) {
   Expected<OutputFormatKind> Format = parseOutputFormat(OutputFormat);
   if (!Format)
     return fail(Format.takeError());
+  // Findings in a machine format and the emitted text cannot share stdout.
+  if (*Format != OutputFormatKind::Text && EmitsText && OutputPath == "-")
+    return fail("--output-format=" + OutputFormat +
+                " writes findings to stdout, and so does -o - for the "
+                "emitted text; write the text to a file with -o FILE");
 
   // Registry: built-in passes and rules, then every plugin's.
   PassInstrumentationCallbacks PIC;
@@ -609,17 +859,27 @@ int main(int argc, char **argv) {
           Emit.c_str()));
     }
   }
-  if (Error E = buildPipeline(PB, PM, EmitKind))
+  // The pipeline from the command line alone: it checks the pass names and
+  // parameters before any project is read.
+  for (const std::string &Kind : Strip)
+    if (Expected<StripKind> K = parseStripKind(Kind); !K)
+      return fail("--strip: " + toString(K.takeError()));
+  if (Error E = buildPipeline(PB, PM, EmitKind,
+                              makeEmitterText(EmitKind, nullptr), Strip))
     return fail(std::move(E));
-  if (PrintPipelinePasses) {
-    outs() << PB.printPipeline(PM) << '\n';
-    return ExitClean;
-  }
+  if (RegistryUsername.getNumOccurrences() || RegistryPasswordStdin)
+    if (Error E = readRegistryCredentials())
+      return fail(std::move(E));
 
   // Projects: one, with emission, or several, checked side by side.
   std::vector<std::string> Args(InputPaths.begin(), InputPaths.end());
   if (Args.empty())
     Args.push_back(".");
+  // Without a project the command line is all there is to show.
+  if (PrintPipelinePasses && (Args.size() > 1 || !hasProject(Args.front()))) {
+    outs() << PB.printPipeline(PM) << '\n';
+    return ExitClean;
+  }
   std::vector<ProjectInput> Inputs = collectProjectInputs(Args);
   RenderContext Ctx;
   Ctx.Rules = &PB.getRules();
@@ -627,7 +887,7 @@ int main(int argc, char **argv) {
   if (!sys::fs::current_path(Cwd))
     Ctx.BaseDir = std::string(Cwd);
   bool ToStderr = *Format == OutputFormatKind::Text;
-  Ctx.UseColor = ToStderr && errs().has_colors();
+  Ctx.UseColor = ToStderr && UseColor;
   if (Inputs.size() > 1) {
     if (!EmitKind.empty() || EmitsText || StringRef(Passes).contains("emit-"))
       return fail(createStringError(
@@ -635,6 +895,8 @@ int main(int argc, char **argv) {
           "%zu projects given, but an emitter writes one project's output: "
           "run lambda-opt once per project to emit",
           Inputs.size()));
+    // SARIF URIs of several projects: relative to the working directory.
+    Ctx.ProjectRoot = Ctx.BaseDir;
     // Each project gets its own registry and pipeline: passes keep state.
     auto Check = [&](StringRef Path, ProjectRun &Run) {
       PassInstrumentationCallbacks LocalPIC;
@@ -645,24 +907,25 @@ int main(int argc, char **argv) {
         Plugin.registerCallbacks(LocalPB);
       ProjectPassManager LocalPM;
       raw_string_ostream LogOS(Run.Log);
-      if (Error E = buildPipeline(LocalPB, LocalPM, EmitKind)) {
-        WithColor::error(LogOS, "lambda-opt") << toString(std::move(E)) << '\n';
-        Run.Status = ExitUsage;
-        return;
-      }
-      checkProject(Path, LocalPB, LocalPM, LocalPIC, EmitKind, Run, LogOS);
+      checkProject(Path, LocalPB, LocalPM, LocalPIC, EmitKind, Run, LogOS,
+                   nullptr);
     };
-    return checkProjects(Inputs, Check, *Format, Ctx, ExitZero);
+    return checkProjects(Inputs, Check, *Format, Ctx,
+                         getFlag(ExitZero, NoExitZero).getValueOr(false));
   }
 
   ProjectRun Run;
-  checkProject(Inputs.front().Path, PB, PM, PIC, EmitKind, Run, errs());
+  checkProject(Inputs.front().Path, PB, PM, PIC, EmitKind, Run, errs(),
+               PrintPipelinePasses ? &outs() : nullptr);
   if (Run.Status == ExitUsage)
     return ExitUsage;
+  if (PrintPipelinePasses)
+    return ExitClean;
   Project *P = Run.P.get();
 
   // Report: findings in the chosen format.
   Ctx.SM = &P->getSourceMgr();
+  Ctx.ProjectRoot = P->RootDir;
   raw_ostream &DiagOS = ToStderr ? errs() : outs();
   renderDiagnostics(*Format, Run.Diags, Ctx, DiagOS);
 
@@ -677,8 +940,13 @@ int main(int argc, char **argv) {
     }
   }
 
+  // Summary: what was checked, and how big the result is.
+  if (!Quiet)
+    errs() << Run.Summary << '\n';
+
   // Exit: 1 when an error-severity finding remains, unless --exit-zero.
-  if (Run.Status == ExitFindings && !ExitZero)
+  bool ZeroExit = getFlag(ExitZero, NoExitZero).getValueOr(false);
+  if (Run.Status == ExitFindings && !ZeroExit)
     return ExitFindings;
   return ExitClean;
 }

@@ -43,7 +43,20 @@ TEST(StripKindTest, NamesRoundTrip) {
 }
 
 TEST(StripKindTest, UnknownNamesFail) {
-  for (StringRef Bad : {"test", "Tests", "", "runtime_provided", "stubs "}) {
+  // A near miss gets a suggestion in the user's terms.
+  std::pair<StringRef, StringRef> Near[] = {
+      {"test", "tests"},
+      {"Tests", "tests"},
+      {"runtime_provided", "runtime-provided"},
+      {"stubs ", "stubs"}};
+  for (auto [Bad, Meant] : Near) {
+    Expected<StripKind> K = parseStripKind(Bad);
+    ASSERT_FALSE(bool(K)) << Bad.str();
+    EXPECT_EQ(toString(K.takeError()), "unknown strip kind '" + Bad.str() +
+                                           "' (did you mean " + Meant.str() +
+                                           "?)");
+  }
+  for (StringRef Bad : {"", "everything"}) {
     Expected<StripKind> K = parseStripKind(Bad);
     ASSERT_FALSE(bool(K)) << Bad.str();
     EXPECT_EQ(toString(K.takeError()),
@@ -234,6 +247,55 @@ TEST_F(StripWheelsTest, RuntimeProvidedWithNothingProvided) {
   EXPECT_EQ(S.Files, 0u);
   EXPECT_EQ(S.Bytes, 0u);
   EXPECT_EQ(Plan->Files.size(), Count);
+}
+
+//===----------------------------------------------------------------------===//
+// Emitter settings as pass parameters
+//===----------------------------------------------------------------------===//
+
+TEST(EmitterSettingsTest, PrintParsesBack) {
+  EmitterSettings S;
+  S.Output = "out/img";
+  S.Force = true;
+  S.SourceDateEpoch = 86400;
+  S.Handler = "app.main.handler";
+  S.CompileBytecode = false;
+  S.ImageTag = "v1";
+  S.BaseImage = "oci:base:3.12";
+  std::string Text = S.print();
+  EXPECT_EQ(Text, "output=out/img;force;handler=app.main.handler;"
+                  "no-compile-bytecode;tag=v1;base-image=oci:base:3.12;"
+                  "source-date-epoch=86400");
+  Expected<EmitterSettings> Back =
+      parseEmitterSettings("emit-image", Text, /*ForImage=*/true);
+  ASSERT_TRUE(bool(Back)) << toString(Back.takeError());
+  EXPECT_EQ(Back->print(), Text);
+}
+
+TEST(EmitterSettingsTest, AppliesOverTheOptions) {
+  ProjectOptions Opts;
+  Opts.OutputPath = "from-cli.zip";
+  Opts.Force = true;
+  Expected<EmitterSettings> S =
+      parseEmitterSettings("emit-zip", "output=p.zip;no-force", false);
+  ASSERT_TRUE(bool(S)) << toString(S.takeError());
+  ProjectOptions Applied = S->apply(Opts);
+  EXPECT_EQ(Applied.OutputPath, "p.zip");
+  EXPECT_FALSE(Applied.Force);
+  // Settings left out keep the options' values.
+  Expected<EmitterSettings> None = parseEmitterSettings("emit-zip", "", false);
+  ASSERT_TRUE(bool(None));
+  EXPECT_EQ(None->apply(Opts).OutputPath, "from-cli.zip");
+  EXPECT_TRUE(None->apply(Opts).Force);
+}
+
+TEST(EmitterSettingsTest, RejectsWhatTheEmitterDoesNotTake) {
+  for (StringRef Bad : {"handler=a.b", "output", "force=1", "tag=x", "out=x",
+                        "source-date-epoch=-1", "source-date-epoch=x"}) {
+    Expected<EmitterSettings> S = parseEmitterSettings("emit-zip", Bad, false);
+    EXPECT_FALSE(bool(S)) << Bad.str();
+    consumeError(S.takeError());
+  }
 }
 
 } // namespace

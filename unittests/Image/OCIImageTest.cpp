@@ -9,6 +9,7 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
@@ -18,7 +19,6 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <openssl/evp.h>
-#include <simdjson.h>
 
 #include <sys/stat.h>
 
@@ -123,25 +123,57 @@ int runTool(StringRef Name, ArrayRef<StringRef> Args, StringRef TmpDir,
 
 /// Parses JSON text; the test fails when it is malformed.
 struct ParsedJSON {
-  simdjson::dom::parser Parser;
-  simdjson::dom::element Root;
+  json::Value Root = nullptr;
   bool parse(StringRef Text) {
-    return !Parser.parse(Text.data(), Text.size()).get(Root);
+    Expected<json::Value> V = json::parse(Text);
+    if (!V) {
+      consumeError(V.takeError());
+      return false;
+    }
+    Root = std::move(*V);
+    return true;
   }
 };
 
-std::string getString(simdjson::dom::element E, const char *Pointer) {
-  std::string_view S;
-  if (E.at_pointer(Pointer).get(S))
-    return "<missing " + std::string(Pointer) + ">";
-  return std::string(S);
+/// The value at JSON pointer \p Pointer (RFC 6901), or null.
+const json::Value *resolve(const json::Value &Root, StringRef Pointer) {
+  const json::Value *Cur = &Root;
+  SmallVector<StringRef, 8> Tokens;
+  Pointer.split(Tokens, '/');
+  for (StringRef Raw : makeArrayRef(Tokens).drop_front()) {
+    std::string Token = Raw.str();
+    for (size_t P; (P = Token.find("~1")) != std::string::npos;)
+      Token.replace(P, 2, "/");
+    for (size_t P; (P = Token.find("~0")) != std::string::npos;)
+      Token.replace(P, 2, "~");
+    if (const json::Object *O = Cur->getAsObject()) {
+      Cur = O->get(Token);
+    } else if (const json::Array *A = Cur->getAsArray()) {
+      size_t I;
+      if (StringRef(Token).getAsInteger(10, I) || I >= A->size())
+        return nullptr;
+      Cur = &(*A)[I];
+    } else {
+      return nullptr;
+    }
+    if (!Cur)
+      return nullptr;
+  }
+  return Cur;
 }
 
-size_t getArraySize(simdjson::dom::element E, const char *Pointer) {
-  simdjson::dom::array A;
-  if (E.at_pointer(Pointer).get(A))
+std::string getString(const json::Value &E, const char *Pointer) {
+  const json::Value *V = resolve(E, Pointer);
+  if (!V || !V->getAsString())
+    return "<missing " + std::string(Pointer) + ">";
+  return V->getAsString()->str();
+}
+
+size_t getArraySize(const json::Value &E, const char *Pointer) {
+  const json::Value *V = resolve(E, Pointer);
+  if (!V || !V->getAsArray())
     return 0;
-  return A.size();
+  return V->getAsArray()->size();
 }
 
 std::vector<ImageLayerSpec> sampleLayers() {

@@ -7,7 +7,6 @@
 #include "lambda-opt/Passes/PassManager.h"
 #include "lambda-opt/Diagnostics/DiagnosticEngine.h"
 #include "lambda-opt/FrontEnd/FrontEnd.h"
-#include "lambda-opt/Passes/PassBuilder.h"
 #include "lambda-opt/Passes/StandardPasses.h"
 
 #include "llvm/Support/MemoryBuffer.h"
@@ -220,12 +219,12 @@ TEST_F(PassManagerTest, DependencyGraphGivesPaths) {
 }
 
 TEST_F(PassManagerTest, DropPackageRemovesEdgesAndInvalidates) {
-  PassInstrumentationCallbacks PIC;
-  PassBuilder PB(PIC);
-  AnalysisManager AM(*P, Diags, &PIC);
+  AnalysisManager AM(*P, Diags);
   AM.getResult<DependencyGraphAnalysis>(*P);
   ProjectPassManager PM;
-  ASSERT_FALSE(bool(PB.parsePassPipeline(PM, "drop-package<name=fastapi>")));
+  Expected<std::string> Name = parseDropPackageParams("name=fastapi");
+  ASSERT_TRUE(bool(Name));
+  PM.addPass(DropPackagePass(*Name));
   ASSERT_TRUE(bool(PM.run(*P, AM)));
   EXPECT_EQ(P->Packages.size(), 2u);
   EXPECT_TRUE(P->lookup("fastapi").empty());

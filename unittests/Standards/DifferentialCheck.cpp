@@ -148,7 +148,7 @@ private:
     auto It = Envs.find(EnvName);
     if (It == Envs.end())
       return "NOENV";
-    std::string Active = normalizeName(Extra);
+    std::string Active = normalizePackageName(Extra);
     bool R = M->evaluate(It->second, [&](StringRef E) { return E == Active; });
     // The printed form must parse back to a marker with the same meaning.
     Expected<Marker> Again = Marker::parse(M->str());

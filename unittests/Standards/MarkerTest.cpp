@@ -50,10 +50,10 @@ std::string parseError(StringRef Text) {
 }
 
 TEST(NormalizeNameTest, Pep503) {
-  EXPECT_EQ(normalizeName("Foo__Bar.baz"), "foo-bar-baz");
-  EXPECT_EQ(normalizeName("pydantic_core"), "pydantic-core");
-  EXPECT_EQ(normalizeName("A-._b"), "a-b");
-  EXPECT_EQ(normalizeName("six"), "six");
+  EXPECT_EQ(normalizePackageName("Foo__Bar.baz"), "foo-bar-baz");
+  EXPECT_EQ(normalizePackageName("pydantic_core"), "pydantic-core");
+  EXPECT_EQ(normalizePackageName("A-._b"), "a-b");
+  EXPECT_EQ(normalizePackageName("six"), "six");
 }
 
 TEST(MarkerTest, VersionComparisons) {

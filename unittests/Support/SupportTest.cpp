@@ -4,9 +4,12 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "lambda-opt/Support/Error.h"
 #include "lambda-opt/Support/Files.h"
+#include "lambda-opt/Support/Format.h"
 #include "lambda-opt/Support/Module.h"
 #include "lambda-opt/Support/PercentEncoding.h"
+#include "lambda-opt/Support/URL.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
@@ -63,6 +66,42 @@ TEST(ModuleTest, MissingModuleIsAClearError) {
   std::string Msg = toString(Sym.takeError());
   EXPECT_NE(Msg.find("libLambdaOptNoSuchModule.so"), std::string::npos) << Msg;
   EXPECT_NE(Msg.find("cannot load"), std::string::npos) << Msg;
+}
+
+TEST(PercentEncodingTest, EncodesPaths) {
+  EXPECT_EQ(percentEncodePath("my project/uv.lock"), "my%20project/uv.lock");
+  EXPECT_EQ(percentEncodePath("a-b_c.d~e/f"), "a-b_c.d~e/f");
+  EXPECT_EQ(percentEncodePath("100%#?"), "100%25%23%3F");
+  EXPECT_EQ(percentEncodePath("caf\xc3\xa9"), "caf%C3%A9");
+}
+
+TEST(URLTest, HostMatchesWithDefaultPorts) {
+  EXPECT_TRUE(hostMatches("http://example.com/simple", "example.com"));
+  EXPECT_TRUE(hostMatches("http://example.com/simple", "example.com:80"));
+  EXPECT_FALSE(hostMatches("http://example.com/simple", "example.com:8080"));
+  EXPECT_TRUE(hostMatches("https://EXAMPLE.com:443/x", " example.COM:443 "));
+  EXPECT_FALSE(hostMatches("https://example.com/x", "example.com:80"));
+  EXPECT_TRUE(
+      hostMatches("http://user:pw@mirror.example:8080/a", "mirror.example"));
+  EXPECT_TRUE(hostMatches("mirror.example:8080", "mirror.example:8080"));
+  EXPECT_FALSE(hostMatches("http://example.com.evil/x", "example.com"));
+  EXPECT_TRUE(hostMatches("http://[::1]:9/x", "[::1]:9"));
+  EXPECT_FALSE(hostMatches("http://example.com/", ""));
+  EXPECT_EQ(getURLAuthority("http://a@Host.Example/p?q").Host, "host.example");
+  EXPECT_EQ(getURLAuthority("http://host/").Port, "80");
+}
+
+TEST(FormatTest, SizesAndCounts) {
+  EXPECT_EQ(formatSize(512), "512 bytes");
+  EXPECT_EQ(formatSize(21800), "21.8 kB");
+  EXPECT_EQ(formatSize(61234567), "61.2 MB");
+  EXPECT_EQ(formatMegabytes(300000), "0.3 MB");
+  EXPECT_EQ(formatThousands(262144000), "262,144,000");
+  EXPECT_EQ(formatThousands(999), "999");
+}
+
+TEST(ErrorTest, MakeErrorCarriesTheMessage) {
+  EXPECT_EQ(toString(makeError("no " + Twine(3) + " wheels")), "no 3 wheels");
 }
 
 } // namespace

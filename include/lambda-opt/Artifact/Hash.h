@@ -52,8 +52,6 @@ private:
   std::string LoadError;
 };
 
-/// Lowercase hex of \p Bytes.
-std::string toHex(llvm::ArrayRef<uint8_t> Bytes);
 /// Standard base64 (with padding) of \p Bytes.
 std::string toBase64(llvm::ArrayRef<uint8_t> Bytes);
 /// URL-safe base64 without padding, as used in wheel RECORD files.

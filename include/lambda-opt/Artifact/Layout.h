@@ -122,6 +122,18 @@ struct InstallPlan {
   llvm::Expected<std::string> readPlannedFile(const PlannedFile &F) const;
 };
 
+/// Whether install-relative \p Path is a shared object the runtime loads:
+/// `*.so` or a versioned `*.so.N` (a `.pyd` is a Windows DLL Linux never
+/// loads). Filters and size transforms never drop one.
+bool isSharedObjectPath(llvm::StringRef Path);
+
+/// Whether \p Path lies in a top-level `*.dist-info` folder.
+bool isDistInfoPath(llvm::StringRef Path);
+
+/// True when a folder on \p Path (not its file name) is one of \p Names.
+bool hasDirComponent(llvm::StringRef Path,
+                     llvm::ArrayRef<llvm::StringRef> Names);
+
 /// Verifies and opens \p Wheels (in parallel), then plans the install tree.
 llvm::Expected<InstallPlan> planInstall(llvm::ArrayRef<WheelInput> Wheels,
                                         llvm::ArrayRef<IncludePath> Includes,

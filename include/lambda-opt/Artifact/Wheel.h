@@ -78,6 +78,12 @@ public:
   static llvm::Expected<std::unique_ptr<WheelArchive>>
   open(llvm::StringRef Path, const WheelLimits &Limits = WheelLimits(),
        llvm::StringRef ExpectedSha256Hex = {}, llvm::StringRef Package = {});
+  /// The sum of the uncompressed entry sizes of the wheel at \p Path, from
+  /// its central directory alone (checked against \p Limits as open()
+  /// does), without loading libzip or inflating anything.
+  static llvm::Expected<uint64_t>
+  readUnpackedSize(llvm::StringRef Path,
+                   const WheelLimits &Limits = WheelLimits());
   ~WheelArchive();
   WheelArchive(const WheelArchive &) = delete;
   WheelArchive &operator=(const WheelArchive &) = delete;

@@ -8,7 +8,7 @@
 // severity, a source range in the Project's SourceMgr, the package it is
 // about, a message with concrete figures, notes and an optional fix hint.
 // Rules are described by RuleInfo rows collected in a RuleTable (built-in
-// rules come from lib/Passes/PassRegistry.def, plugins add their own).
+// rules come from lib/Pipeline/PassRegistry.def, plugins add their own).
 //
 //===----------------------------------------------------------------------===//
 

@@ -15,6 +15,7 @@
 #define LAMBDA_OPT_DIAGNOSTICS_DIAGNOSTICENGINE_H
 
 #include "lambda-opt/Diagnostics/Diagnostic.h"
+#include "lambda-opt/Standards/PackageName.h"
 
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/SourceMgr.h"
@@ -49,9 +50,6 @@ struct DiagnosticOptions {
 /// ignores that matched nothing.
 constexpr llvm::StringLiteral UnusedIgnoreCode = "LO399";
 constexpr llvm::StringLiteral UnusedIgnoreName = "unused-ignore";
-
-/// Normalizes a package name as PEP 503 does (lowercase, runs of -_. to -).
-std::string normalizePackageName(llvm::StringRef Name);
 
 class DiagnosticEngine {
 public:

@@ -58,6 +58,9 @@ struct RenderContext {
   const RuleTable *Rules = nullptr;
   /// Paths under this directory are printed relative to it.
   std::string BaseDir;
+  /// SARIF: the project's root; URIs under it are relative to the
+  /// PROJECTROOT base (originalUriBaseIds), others absolute file:// URIs.
+  std::string ProjectRoot;
   bool UseColor = false;
   /// Text only: print the "N errors, M warnings" line.
   bool PrintSummary = true;

@@ -30,6 +30,7 @@
 #define LAMBDA_OPT_EMIT_EMITPASSES_H
 
 #include "lambda-opt/Artifact/Layout.h"
+#include "lambda-opt/IR/Options.h"
 #include "lambda-opt/Passes/PassManager.h"
 
 #include "llvm/ADT/ArrayRef.h"
@@ -42,6 +43,54 @@
 namespace lambdaopt {
 
 class InstallSet;
+
+/// The findings emitters and size transforms report (PassRegistry.def).
+constexpr llvm::StringLiteral NotWrittenCode = "LO701";
+constexpr llvm::StringLiteral StripReportCode = "LO702";
+constexpr llvm::StringLiteral NoBytecodeInterpreterCode = "LO703";
+constexpr llvm::StringLiteral BytecodeRejectedCode = "LO704";
+
+/// False, after reporting NotWrittenCode once, when error findings remain
+/// and \p Opts.Force is off: an emitter then writes nothing.
+bool mayWriteArtifact(const ProjectOptions &Opts, AnalysisManager &AM);
+
+/// An emitter's settings as pass parameters, so that the textual pipeline
+/// says what a run writes: `emit-zip<output=fn.zip;force>`,
+/// `emit-image<output=img;handler=app.main.handler;compile-bytecode;tag=v1>`
+/// (also source-date-epoch=N, base-image=oci:PATH[:TAG]). A
+/// setting the text leaves out comes from the run's options (the command
+/// line over [tool.lambda-opt]).
+struct EmitterSettings {
+  llvm::Optional<std::string> Output;
+  llvm::Optional<bool> Force;
+  /// SOURCE_DATE_EPOCH: the time stamp of every entry.
+  llvm::Optional<int64_t> SourceDateEpoch;
+  /// Images only.
+  llvm::Optional<std::string> Handler;
+  llvm::Optional<bool> CompileBytecode;
+  llvm::Optional<std::string> ImageTag;
+  llvm::Optional<std::string> BaseImage;
+
+  /// The settings \p Opts holds for an emitter (\p ForImage: an image's
+  /// too), leaving out defaults and values the parameter grammar cannot
+  /// carry (those stay in the options).
+  static EmitterSettings fromOptions(const ProjectOptions &Opts, bool ForImage);
+
+  /// \p Opts with the settings given here applied over it.
+  ProjectOptions apply(const ProjectOptions &Opts) const;
+  /// The parameter text, "output=fn.zip;force"; empty when nothing is set.
+  std::string print() const;
+};
+
+/// `name<params>`, or `name` when no setting is given.
+void printEmitterPipeline(llvm::raw_ostream &OS, llvm::StringRef Name,
+                          const EmitterSettings &Settings);
+
+/// Parses the parameters of \p PassName (`emit-zip`, ...); \p ForImage
+/// allows the image settings.
+llvm::Expected<EmitterSettings> parseEmitterSettings(llvm::StringRef PassName,
+                                                     llvm::StringRef Params,
+                                                     bool ForImage);
 
 /// The opt-in size transforms.
 enum class StripKind {
@@ -63,14 +112,14 @@ llvm::Expected<StripKind> parseStripKind(llvm::StringRef Name);
 FilterStats stripPlan(InstallPlan &Plan, StripKind K,
                       llvm::ArrayRef<llvm::StringRef> Provided = {});
 
-/// "21.8 MB" (decimal megabytes) or "512 bytes".
-std::string formatSize(uint64_t Bytes);
-
 /// Fetches the wheels of \p Set for \p P (Project::Options says from where)
 /// and plans the install tree with the function's code at the root. Errors
 /// name the package and the wheel.
+/// \p Status (when given) hears of the long steps, and a silent one keeps
+/// the downloader's notes and progress bar off stderr.
 llvm::Expected<std::shared_ptr<InstallPlan>>
-buildInstallPlan(const Project &P, const InstallSet &Set);
+buildInstallPlan(const Project &P, const InstallSet &Set,
+                 StatusReporter *Status = nullptr);
 
 /// Project::Plan, planned now (with the install-set analysis) when null.
 llvm::Expected<InstallPlan *> getOrBuildInstallPlan(Project &P,
@@ -95,7 +144,16 @@ using StripRuntimeProvidedPass = StripPass<StripKind::RuntimeProvided>;
 /// stderr.
 template <LayoutKind K>
 struct EmitArchivePass : PassInfoMixin<EmitArchivePass<K>> {
+  EmitArchivePass() = default;
+  explicit EmitArchivePass(EmitterSettings Settings)
+      : Settings(std::move(Settings)) {}
   llvm::Expected<PreservedAnalyses> run(Project &P, AnalysisManager &AM);
+  void printPipeline(
+      llvm::raw_ostream &OS,
+      llvm::function_ref<llvm::StringRef(llvm::StringRef)> Map) const {
+    printEmitterPipeline(OS, Map(EmitArchivePass::name()), Settings);
+  }
+  EmitterSettings Settings;
 };
 using EmitZipPass = EmitArchivePass<LayoutKind::Function>;
 using EmitLayerPass = EmitArchivePass<LayoutKind::Layer>;

@@ -28,6 +28,7 @@
 #define LAMBDA_OPT_EMIT_IMAGEEMITTER_H
 
 #include "lambda-opt/Artifact/Layout.h"
+#include "lambda-opt/Emit/EmitPasses.h"
 #include "lambda-opt/IR/Options.h"
 #include "lambda-opt/Image/OCIImage.h"
 #include "lambda-opt/Passes/PassManager.h"
@@ -82,13 +83,31 @@ llvm::Expected<std::string> getImagePythonVersion(const ProjectOptions &Opts);
 /// `wrote <dir>: image <tag> (<arch>), <n> layers; manifest <digest>` on
 /// stderr.
 struct EmitImagePass : PassInfoMixin<EmitImagePass> {
+  EmitImagePass() = default;
+  explicit EmitImagePass(EmitterSettings Settings)
+      : Settings(std::move(Settings)) {}
   llvm::Expected<PreservedAnalyses> run(Project &P, AnalysisManager &AM);
+  void printPipeline(
+      llvm::raw_ostream &OS,
+      llvm::function_ref<llvm::StringRef(llvm::StringRef)> Map) const {
+    printEmitterPipeline(OS, Map(name()), Settings);
+  }
+  EmitterSettings Settings;
 };
 
 /// `emit-image-context`: writes a Docker build context to
 /// Options.OutputPath.
 struct EmitImageContextPass : PassInfoMixin<EmitImageContextPass> {
+  EmitImageContextPass() = default;
+  explicit EmitImageContextPass(EmitterSettings Settings)
+      : Settings(std::move(Settings)) {}
   llvm::Expected<PreservedAnalyses> run(Project &P, AnalysisManager &AM);
+  void printPipeline(
+      llvm::raw_ostream &OS,
+      llvm::function_ref<llvm::StringRef(llvm::StringRef)> Map) const {
+    printEmitterPipeline(OS, Map(name()), Settings);
+  }
+  EmitterSettings Settings;
 };
 
 } // namespace lambdaopt

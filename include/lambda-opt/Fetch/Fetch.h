@@ -119,6 +119,14 @@ std::string getDefaultCacheDir();
 std::string getCachePath(llvm::StringRef CacheDir, llvm::StringRef Sha256Hex,
                          llvm::StringRef Filename);
 
+/// The copy of a wheel already on this machine, unverified: \p Filename in
+/// the first of \p FindLinks that holds it, else the cache entry of
+/// \p Sha256Hex in \p CacheDir (skipped when either is empty); empty when
+/// there is none. fetchWheels looks in the same places, in the same order.
+std::string findLocalWheel(llvm::StringRef Filename, llvm::StringRef Sha256Hex,
+                           llvm::ArrayRef<std::string> FindLinks,
+                           llvm::StringRef CacheDir);
+
 /// The lowercase hex SHA-256 of the file at \p Path.
 llvm::Expected<std::string> computeFileSha256(llvm::StringRef Path);
 

@@ -73,6 +73,9 @@ struct ProjectOptions {
   std::string RegistryUsername;
   std::string RegistryPassword;
   uint64_t RegistryChunkSize = 0;
+  /// --no-deps: the zip holds the function's own code only (its packages
+  /// ship in a layer).
+  bool NoDeps = false;
 };
 
 } // namespace lambdaopt

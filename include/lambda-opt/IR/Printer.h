@@ -20,9 +20,15 @@ namespace lambdaopt {
 
 class Project;
 class Package;
+struct InstallPlan;
 
 /// Prints the lock header, the pyproject summary and every package.
 void printProject(const Project &P, llvm::raw_ostream &OS);
+
+/// Prints the install plan, the IR's second level (after plan-install, the
+/// strip-* transforms or an emitter built it): one line per file of the
+/// artifact with its size and origin.
+void printInstallPlan(const InstallPlan &Plan, llvm::raw_ostream &OS);
 
 /// Prints one package block.
 void printPackage(const Project &P, const Package &Pkg, llvm::raw_ostream &OS);

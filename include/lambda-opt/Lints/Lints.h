@@ -8,7 +8,7 @@
 /// The lints that answer "will this lock deploy and run on the chosen Lambda
 /// runtime?" from uv.lock and pyproject.toml alone, offline, and the
 /// `emit-requirements` emitter. Their pipeline names and rule codes are in
-/// lib/Passes/PassRegistry.def:
+/// lib/Pipeline/PassRegistry.def:
 ///
 ///   wheel-availability  LO101 no-compatible-wheel, LO102 sdist-only
 ///   size-budget         LO201 zipped-size, LO202 unzipped-size
@@ -26,6 +26,7 @@
 #define LAMBDA_OPT_LINTS_LINTS_H
 
 #include "lambda-opt/Passes/PassManager.h"
+#include "lambda-opt/Support/Format.h"
 
 #include <cstdint>
 #include <string>
@@ -36,11 +37,6 @@ namespace lambdaopt {
 constexpr uint64_t DirectUploadLimit = 52428800;
 /// Lambda's limit on the unzipped function plus its layers (250 MB).
 constexpr uint64_t UnzippedLimit = 262144000;
-
-/// "61.2 MB" (decimal megabytes of 1,000,000 bytes, one decimal).
-std::string formatMegabytes(uint64_t Bytes);
-/// "52,428,800".
-std::string formatThousands(uint64_t Bytes);
 
 /// True when \p NormalizedName is a development tool (a test runner,
 /// linter, type checker, formatter, debugger or AWS mock) that a production

@@ -40,6 +40,7 @@
 
 #include "llvm/ADT/FunctionExtras.h"
 #include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/Optional.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Error.h"
@@ -228,19 +229,65 @@ private:
   llvm::StringMap<std::string> ClassToPassName;
 };
 
+/// An artifact an emitter wrote, for the run's summary line.
+struct ArtifactSummary {
+  std::string Path;
+  uint64_t Files = 0;
+  uint64_t UnzippedSize = 0;
+  /// The archive's size; none for a directory (an OCI layout, a context).
+  llvm::Optional<uint64_t> ZippedSize;
+};
+
+/// What passes tell the user that is not a finding: the start of a long
+/// step and what they wrote. Findings go to the DiagnosticEngine; status
+/// lines go here, and the driver decides whether and where they are shown
+/// (stderr, nothing with -q). Passes never write to stderr themselves.
+class StatusReporter {
+public:
+  using LineFn = std::function<void(llvm::StringRef)>;
+  /// A reporter that shows nothing (it still records artifacts).
+  StatusReporter() = default;
+  explicit StatusReporter(LineFn Show) : Show(std::move(Show)) {}
+
+  /// A long step starts: "compiling 812 files to bytecode".
+  void progress(const llvm::Twine &Step) { show(Step); }
+  /// A step finished with something to say: "wrote fn.zip: ...".
+  void report(const llvm::Twine &Line) { show(Line); }
+  /// Records an artifact written (and reports \p Line).
+  void wrote(const llvm::Twine &Line, ArtifactSummary A) {
+    show(Line);
+    Artifacts.push_back(std::move(A));
+  }
+  llvm::ArrayRef<ArtifactSummary> getArtifacts() const { return Artifacts; }
+  /// False for a silent reporter (-q): lower layers that draw their own
+  /// progress (the download bar) stay quiet too.
+  bool isShown() const { return bool(Show); }
+
+private:
+  void show(const llvm::Twine &Line) {
+    if (Show)
+      Show(Line.str());
+  }
+  LineFn Show;
+  std::vector<ArtifactSummary> Artifacts;
+};
+
 /// The one analysis manager: caches analysis results per (analysis, IR
-/// unit) and gives passes the project and the diagnostic engine.
+/// unit) and gives passes the project, the diagnostic engine and the status
+/// reporter.
 class AnalysisManager {
 public:
   AnalysisManager(Project &P, DiagnosticEngine &Diags,
-                  PassInstrumentationCallbacks *PIC = nullptr)
-      : P(P), Diags(Diags), PIC(PIC) {}
+                  PassInstrumentationCallbacks *PIC = nullptr,
+                  StatusReporter *Status = nullptr)
+      : P(P), Diags(Diags), PIC(PIC), Status(Status ? Status : &Silent) {}
   AnalysisManager(const AnalysisManager &) = delete;
   AnalysisManager &operator=(const AnalysisManager &) = delete;
 
   Project &getProject() { return P; }
   DiagnosticEngine &getDiagnostics() { return Diags; }
   PassInstrumentationCallbacks *getInstrumentation() { return PIC; }
+  StatusReporter &getStatus() { return *Status; }
 
   /// The result of \p AnalysisT on \p IR, computed now if not cached.
   template <typename AnalysisT, typename IRUnitT>
@@ -308,6 +355,8 @@ private:
   Project &P;
   DiagnosticEngine &Diags;
   PassInstrumentationCallbacks *PIC;
+  StatusReporter Silent;
+  StatusReporter *Status;
   /// Insertion-ordered so that invalidation messages are deterministic.
   llvm::MapVector<KeyT, Entry> Results;
 };

@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// The passes and analyses every build has (see lib/Passes/PassRegistry.def
+// The passes and analyses every build has (see lib/Pipeline/PassRegistry.def
 // for their pipeline names): the IR verifier, IR printers, the dependency
 // graph, the lock-hygiene lint, the drop-package transform and the IR
 // emitter.

@@ -14,6 +14,7 @@
 #ifndef LAMBDA_OPT_STANDARDS_MARKER_H
 #define LAMBDA_OPT_STANDARDS_MARKER_H
 
+#include "lambda-opt/Standards/PackageName.h"
 #include "lambda-opt/Standards/Version.h"
 
 #include "llvm/ADT/STLFunctionalExtras.h"
@@ -28,10 +29,6 @@
 #include <vector>
 
 namespace lambdaopt {
-
-/// PEP 503 normalization: lowercase, and every run of `-`, `_`, `.` becomes a
-/// single `-` ("Foo__Bar.baz" -> "foo-bar-baz").
-std::string normalizeName(llvm::StringRef Name);
 
 /// The variables a marker may mention.
 enum class MarkerVariableKind : uint8_t {

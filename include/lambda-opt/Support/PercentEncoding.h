@@ -20,6 +20,10 @@ namespace lambdaopt {
 std::optional<std::string> percentDecode(llvm::StringRef Text,
                                          size_t *BadOffset = nullptr);
 
+/// Encodes \p Path for a URI path (RFC 3986): every byte but the unreserved
+/// ones (letters, digits, "-._~") and '/' becomes `%XX`, e.g. a space %20.
+std::string percentEncodePath(llvm::StringRef Path);
+
 } // namespace lambdaopt
 
 #endif // LAMBDA_OPT_SUPPORT_PERCENTENCODING_H

@@ -4,12 +4,13 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lambda-opt/Passes/PassBuilder.h"
+#include "lambda-opt/Pipeline/PassBuilder.h"
 #include "lambda-opt/Emit/EmitPasses.h"
 #include "lambda-opt/Emit/ImageEmitter.h"
 #include "lambda-opt/Lints/Lints.h"
 #include "lambda-opt/Passes/InstallSetAnalysis.h"
 #include "lambda-opt/Passes/StandardPasses.h"
+#include "lambda-opt/Support/Error.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -25,10 +26,6 @@ static StringRef getBuiltinRuleDoc(StringRef Code) {
 #include "RuleDocs.inc"
 #undef RULE_DOC
   return "";
-}
-
-static Error makeError(const Twine &Message) {
-  return createStringError(inconvertibleErrorCode(), Message);
 }
 
 //===----------------------------------------------------------------------===//
@@ -107,21 +104,6 @@ private:
 Expected<std::vector<PipelineElement>>
 lambdaopt::parsePipelineText(StringRef Text) {
   return PipelineTextParser(Text).parse();
-}
-
-Expected<std::vector<std::pair<StringRef, StringRef>>>
-lambdaopt::parsePassParameters(StringRef PassName, StringRef Params) {
-  std::vector<std::pair<StringRef, StringRef>> Out;
-  SmallVector<StringRef, 4> Parts;
-  Params.split(Parts, ';', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
-  for (StringRef Part : Parts) {
-    auto KV = Part.split('=');
-    if (KV.first.trim().empty())
-      return makeError("invalid parameter '" + Part + "' of pass '" + PassName +
-                       "'");
-    Out.push_back({KV.first.trim(), KV.second.trim()});
-  }
-  return Out;
 }
 
 //===----------------------------------------------------------------------===//
@@ -250,7 +232,9 @@ void PassBuilder::registerPackagePass(StringRef Name, StringRef Description,
 Error PassBuilder::registerRule(const RuleInfo &Rule) {
   if (Error E = Rules.addRule(Rule))
     return E;
-  if (!Rule.Pass.empty() && !is_contained(LintPasses, Rule.Pass.str()))
+  // Emitters report findings too, but run only when asked for.
+  if (!Rule.Pass.empty() && !Rule.Pass.startswith("emit-") &&
+      !is_contained(LintPasses, Rule.Pass.str()))
     LintPasses.push_back(Rule.Pass.str());
   return Error::success();
 }

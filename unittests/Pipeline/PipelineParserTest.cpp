@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lambda-opt/Passes/PassBuilder.h"
+#include "lambda-opt/Pipeline/PassBuilder.h"
 
 #include "gtest/gtest.h"
 

@@ -1,11 +1,12 @@
-//===- lambda-opt/Passes/PassBuilder.h - Registry and pipelines -*- C++ -*-===//
+//===- lambda-opt/Pipeline/PassBuilder.h - Registry and pipelines *- C++
+//-*-===//
 //
 // Part of lambda-opt, under the Apache License v2.0.
 //
 //===----------------------------------------------------------------------===//
 //
 // The PassBuilder knows every pass, analysis and lint rule: the built-in ones
-// from lib/Passes/PassRegistry.def and those plugins register at load time.
+// from lib/Pipeline/PassRegistry.def and those plugins register at load time.
 // It parses textual pipelines in LLVM's grammar,
 //
 //   verify,package(lock-hygiene),drop-package<name=boto3>,emit-ir
@@ -15,11 +16,12 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef LAMBDA_OPT_PASSES_PASSBUILDER_H
-#define LAMBDA_OPT_PASSES_PASSBUILDER_H
+#ifndef LAMBDA_OPT_PIPELINE_PASSBUILDER_H
+#define LAMBDA_OPT_PIPELINE_PASSBUILDER_H
 
 #include "lambda-opt/Diagnostics/Diagnostic.h"
 #include "lambda-opt/Passes/PassManager.h"
+#include "lambda-opt/Passes/PassParameters.h"
 
 #include <functional>
 #include <string>
@@ -39,11 +41,6 @@ struct PipelineElement {
 /// Splits pipeline text into elements; checks only the grammar.
 llvm::Expected<std::vector<PipelineElement>>
 parsePipelineText(llvm::StringRef Text);
-
-/// Parses `key=value;key2=value2` parameters into pairs; a bare `key` gets
-/// an empty value.
-llvm::Expected<std::vector<std::pair<llvm::StringRef, llvm::StringRef>>>
-parsePassParameters(llvm::StringRef PassName, llvm::StringRef Params);
 
 class PassBuilder {
 public:
@@ -176,4 +173,4 @@ private:
 
 } // namespace lambdaopt
 
-#endif // LAMBDA_OPT_PASSES_PASSBUILDER_H
+#endif // LAMBDA_OPT_PIPELINE_PASSBUILDER_H

@@ -5,16 +5,13 @@
 //===----------------------------------------------------------------------===//
 
 #include "lambda-opt/Plugin/PassPlugin.h"
+#include "lambda-opt/Support/Error.h"
 
 #include "llvm/Support/DynamicLibrary.h"
 #include "llvm/Support/FileSystem.h"
 
 using namespace llvm;
 using namespace lambdaopt;
-
-static Error makeError(const Twine &Message) {
-  return createStringError(inconvertibleErrorCode(), Message);
-}
 
 Expected<PassPlugin> PassPlugin::load(const std::string &Path) {
   if (!sys::fs::exists(Path))
