@@ -6,6 +6,7 @@
 
 #include "lambda-opt/Artifact/ZipWriter.h"
 #include "lambda-opt/Artifact/Hash.h"
+#include "lambda-opt/Support/Output.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/ScopeExit.h"
@@ -18,6 +19,7 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <optional>
 #include <set>
 #include <zip.h>
 
@@ -124,6 +126,12 @@ private:
       Data += Head;
       Len -= Head;
       Offset += Head;
+      // A header rewritten wholly before the window (its entry was larger
+      // than the window) is done.
+      if (Len == 0) {
+        Pos = Offset;
+        return OS.has_error() ? fail(ZIP_ER_WRITE) : 0;
+      }
     }
     uint64_t At = Offset - WindowStart;
     if (At > Window.size())
@@ -228,29 +236,35 @@ Expected<ZipResult> lambdaopt::writeZip(const InstallPlan &Plan,
                                "path '%s' is planned twice",
                                Items[I].Name.c_str());
 
-  SmallString<256> Absolute(OutPath);
-  if (std::error_code EC = sys::fs::make_absolute(Absolute))
-    return createFileError(OutPath, EC);
-  StringRef Dir = sys::path::parent_path(Absolute);
-  SmallString<256> Model(Dir);
-  sys::path::append(Model,
-                    "." + sys::path::filename(Absolute) + ".tmp-%%%%%%%%");
-  int TempFD;
-  SmallString<256> TempPath;
-  if (std::error_code EC = sys::fs::createUniqueFile(Model, TempFD, TempPath))
-    return createFileError(Model, EC);
-  sys::fs::closeFile(TempFD);
-  bool Keep = false;
-  auto RemoveTemp = make_scope_exit([&] {
-    if (!Keep)
-      sys::fs::remove(TempPath);
-  });
-
-  int OutFD;
-  if (std::error_code EC = sys::fs::openFileForReadWrite(
-          TempPath, OutFD, sys::fs::CD_CreateAlways, sys::fs::OF_None))
-    return createFileError(TempPath, EC);
+  // A regular output is written beside itself and renamed into place; a
+  // device, FIFO or stdout is written in place, from a temporary file in
+  // the system's temporary folder (the zip is rewritten as it is built).
+  OutputKind Kind = classifyOutput(OutPath);
+  std::optional<TempOutput> Temp;
+  if (Kind == OutputKind::Replace) {
+    Expected<TempOutput> T = TempOutput::create(OutPath);
+    if (!T)
+      return T.takeError();
+    Temp.emplace(std::move(*T));
+  } else {
+    SmallString<256> Path;
+    int FD;
+    if (std::error_code EC =
+            sys::fs::createTemporaryFile("lambda-opt", "zip", FD, Path))
+      return makeIOError("create a temporary file for", OutPath, EC);
+    sys::fs::closeFile(FD);
+    Expected<TempOutput> T = TempOutput::create(Path);
+    sys::fs::remove(Path);
+    if (!T)
+      return T.takeError();
+    Temp.emplace(std::move(*T));
+  }
+  std::string TempPath = Temp->getTempPath().str();
+  int OutFD = Temp->takeFD();
   raw_fd_ostream File(OutFD, /*shouldClose=*/true);
+  // A failed write is reported below; its stream must not abort when it is
+  // destroyed.
+  auto ClearFileError = make_scope_exit([&] { File.clear_error(); });
   FileSink Sink(File, OutFD);
   zip_error_t ZE;
   zip_error_init(&ZE);
@@ -263,13 +277,17 @@ Expected<ZipResult> lambdaopt::writeZip(const InstallPlan &Plan,
     zip_error_fini(&ZE);
     if (Out)
       zip_source_free(Out);
-    return createStringError(inconvertibleErrorCode(), "cannot create '%s': %s",
-                             TempPath.c_str(), Msg.c_str());
+    return createStringError(inconvertibleErrorCode(), "cannot write '%s': %s",
+                             OutPath.str().c_str(), Msg.c_str());
   }
   zip_error_fini(&ZE);
   auto Fail = [&](const Twine &What) -> Error {
     std::string Msg = zip_strerror(Za);
     zip_discard(Za);
+    // A write error may still sit in the stream's buffer.
+    File.flush();
+    if (File.has_error())
+      return makeIOError("write", OutPath, File.error());
     return createStringError(inconvertibleErrorCode(),
                              "cannot write '" + OutPath + "': " + What + ": " +
                                  Msg);
@@ -334,15 +352,22 @@ Expected<ZipResult> lambdaopt::writeZip(const InstallPlan &Plan,
     return Fail("closing");
 
   File.close();
-  if (File.has_error())
-    return createFileError(TempPath, File.error());
+  if (File.has_error()) {
+    std::error_code EC = File.error();
+    File.clear_error();
+    return makeIOError("write", OutPath, EC);
+  }
   Expected<Sha256Digest> Digest = Sink.finish(TempPath);
   if (!Digest)
     return Digest.takeError();
   uint64_t Size = Sink.size();
-  if (std::error_code EC = sys::fs::rename(TempPath, Absolute))
-    return createFileError(OutPath, EC);
-  Keep = true;
+  if (Kind != OutputKind::Replace) {
+    if (Error E = copyToOutput(TempPath, OutPath))
+      return E;
+    Temp->discard();
+  } else if (Error E = Temp->commit()) {
+    return E;
+  }
   Result.Sha256Hex = toHex(*Digest);
   Result.CodeSha256 = toBase64(*Digest);
   Result.CompressedSize = Size;

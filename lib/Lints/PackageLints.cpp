@@ -10,6 +10,7 @@
 #include "lambda-opt/Fetch/Fetch.h"
 #include "lambda-opt/IR/Project.h"
 #include "lambda-opt/Lints/Lints.h"
+#include "lambda-opt/Support/URL.h"
 #include "lambda-opt/Target/Runtime.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -576,14 +577,8 @@ static bool sameVersion(StringRef A, StringRef B) {
 
 /// The host of \p URL ("pypi.org" of "https://pypi.org/simple"), lowercase.
 static std::string getHost(StringRef URL) {
-  size_t Scheme = URL.find("://");
-  if (Scheme == StringRef::npos)
-    return "";
-  StringRef Rest = URL.drop_front(Scheme + 3);
-  Rest = Rest.take_until([](char C) { return C == '/' || C == '?'; });
-  Rest = Rest.rsplit('@').second.empty() ? Rest : Rest.rsplit('@').second;
-  Rest = Rest.split(':').first;
-  return Rest.lower();
+  std::optional<URLHost> H = parseURLHost(URL);
+  return H ? H->Host : std::string();
 }
 
 /// Distribution::getFileName without its per-character callback: this runs

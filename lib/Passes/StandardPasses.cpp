@@ -8,6 +8,7 @@
 #include "lambda-opt/Diagnostics/DiagnosticEngine.h"
 #include "lambda-opt/IR/Printer.h"
 #include "lambda-opt/Passes/PassBuilder.h"
+#include "lambda-opt/Support/URL.h"
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
@@ -200,18 +201,10 @@ PreservedAnalyses EmitIRPass::run(Project &P, AnalysisManager &) {
 //===----------------------------------------------------------------------===//
 
 /// Whether \p URL is plain http to a host the user has not allowed with
-/// --allow-insecure-host (`host` or `host:port`).
+/// --allow-insecure-host (the downloader's rule, Support/URL.h).
 static bool isInsecureURL(StringRef URL, ArrayRef<std::string> Allowed) {
-  if (!URL.startswith_insensitive("http://"))
-    return false;
-  StringRef Authority = URL.drop_front(strlen("http://"));
-  Authority = Authority.substr(0, Authority.find_first_of("/?#"));
-  Authority = Authority.substr(Authority.rfind('@') + 1);
-  StringRef Host = Authority.substr(0, Authority.find(':'));
-  for (const std::string &A : Allowed)
-    if (Authority.equals_insensitive(A) || Host.equals_insensitive(A))
-      return false;
-  return true;
+  return URL.trim().startswith_insensitive("http://") &&
+         !isHostAllowed(URL, Allowed);
 }
 
 PreservedAnalyses LockHygienePass::run(Package &Pkg, AnalysisManager &AM) {
@@ -243,7 +236,7 @@ PreservedAnalyses LockHygienePass::run(Package &Pkg, AnalysisManager &AM) {
        Pkg.Src.Kind == SourceKind::URL) &&
       isInsecureURL(Pkg.Src.Value, Allowed))
     Diags.report(Diags.create("LO302", Pkg.Src.Range,
-                              "source '" + Pkg.Src.Value + "' of " +
+                              "source '" + redactURL(Pkg.Src.Value) + "' of " +
                                   Pkg.getDisplayName() + " uses plain http",
                               Pkg.Name));
   if (Pkg.Sdist)

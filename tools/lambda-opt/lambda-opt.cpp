@@ -22,6 +22,7 @@
 #include "lambda-opt/Passes/PassBuilder.h"
 #include "lambda-opt/Passes/StandardInstrumentations.h"
 #include "lambda-opt/Plugin/PassPlugin.h"
+#include "lambda-opt/Support/Output.h"
 #include "lambda-opt/Support/SourceError.h"
 #include "lambda-opt/Support/Version.h"
 #include "lambda-opt/TOML/TOML.h"
@@ -161,6 +162,12 @@ static cl::list<std::string> Includes(
     cl::desc("The function's own code: a file or folder put at the artifact "
              "root (repeatable; e.g. --include=app)"),
     cl::value_desc("path"), cl::cat(PackagingCategory));
+static cl::opt<bool> IncludeHidden(
+    "include-hidden",
+    cl::desc("Ship what --include folders leave out by default: .git, .hg, "
+             ".svn, virtual environments, node_modules, .env*, editor files "
+             "(or include-hidden = true in [tool.lambda-opt])"),
+    cl::cat(PackagingCategory));
 static cl::opt<bool>
     Force("force", cl::desc("Write the artifact even when errors were found"),
           cl::cat(PackagingCategory));
@@ -283,6 +290,8 @@ static int fail(Error E) {
 /// Parses --config into \p P (so that errors are located and plugins see
 /// the table) and makes it the project's [tool.lambda-opt].
 static Error readConfigFile(Project &P, StringRef Path) {
+  if (Error E = checkInputFile(Path, "--config file"))
+    return E;
   ErrorOr<std::unique_ptr<MemoryBuffer>> Buffer = MemoryBuffer::getFile(Path);
   if (!Buffer)
     return createStringError(Buffer.getError(), "cannot read '%s': %s",
@@ -341,6 +350,7 @@ static Error applyCommandLine(ProjectOptions &Opts) {
   if (!Includes.empty())
     Opts.Includes = Includes;
   Opts.Force |= Force;
+  Opts.IncludeHidden |= IncludeHidden;
   if (!Handler.empty())
     Opts.Handler = Handler;
   if (!BaseImage.empty())
@@ -381,6 +391,9 @@ static Error applyCommandLine(ProjectOptions &Opts) {
 
 int main(int argc, char **argv) {
   InitLLVM X(argc, argv);
+  // I/O failures and fatal errors: one error line and exit 2, no crash
+  // report; a closed pipe is a write error (see Support/Output.h).
+  installToolErrorHandlers("lambda-opt", ExitUsage);
   // Without TZ, glibc stats /etc/localtime on every local-time conversion,
   // and libzip converts the time of every wheel entry it reads. Nothing the
   // tool writes depends on the time zone, so pin it.
@@ -553,15 +566,9 @@ int main(int argc, char **argv) {
   renderDiagnostics(*Format, Diags.getDiagnostics(), Ctx, DiagOS);
 
   // Write: the text output, whole or not at all.
-  if (EmitsText || !TextOutput.empty()) {
-    if (OutputPath == "-") {
-      outs() << TextOutput;
-      outs().flush();
-    } else if (Error E = writeFileAtomically(OutputPath + ".tmp-%%%%%%%%",
-                                             OutputPath, TextOutput)) {
+  if (EmitsText || !TextOutput.empty())
+    if (Error E = writeOutput(OutputPath, TextOutput))
       return fail(std::move(E));
-    }
-  }
 
   // Exit: 1 when an error-severity finding remains, unless --exit-zero.
   if (Diags.getCount(Severity::Error) && !ExitZero)
