@@ -90,3 +90,7 @@ if can_mount_tmpfs():
 else:
     lit_config.note("cannot mount a tmpfs here: the disk-full tests are "
                     "skipped")
+
+# Device nodes for the output tests are made with mknod, which needs root.
+if hasattr(os, "geteuid") and os.geteuid() == 0:
+    config.available_features.add("root")
