@@ -303,6 +303,11 @@ static void onFatalError(void *, const char *Reason, bool) {
   ::_exit(ToolErrorExit);
 }
 
+/// Catching SIGPIPE (rather than ignoring it) makes a write to a closed pipe
+/// fail with EPIPE, and lets programs the tool runs start with the default
+/// disposition: a caught signal is reset by exec, an ignored one is not.
+static void onBrokenPipe(int) {}
+
 static void onBadAlloc(void *, const char *, bool) {
   writeErrorLine("out of memory");
   sys::RunInterruptHandlers();
@@ -343,8 +348,13 @@ void lambdaopt::installToolErrorHandlers(const char *Tool, int ExitCode) {
   install_fatal_error_handler(onFatalError);
   install_bad_alloc_error_handler(onBadAlloc);
   // A closed pipe turns into EPIPE on the write, which the writer reports;
-  // no thread is killed in the middle of a download.
-  ::signal(SIGPIPE, SIG_IGN);
+  // no thread is killed in the middle of a download, and LLVM's own SIGPIPE
+  // handler (exit from whichever thread wrote) is replaced.
+  struct sigaction Action;
+  std::memset(&Action, 0, sizeof(Action));
+  Action.sa_handler = onBrokenPipe;
+  sigemptyset(&Action.sa_mask);
+  ::sigaction(SIGPIPE, &Action, nullptr);
   // Registered after outs() and errs() exist, so it runs before they are
   // destroyed.
   (void)outs();

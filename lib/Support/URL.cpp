@@ -24,6 +24,8 @@ static bool splitHostPort(StringRef HostPort, std::string &Host,
     if (!Rest.empty() && !Rest.consume_front(":"))
       return false;
     P = Rest;
+  } else if (HostPort.count(':') > 1) {
+    H = HostPort; // An IPv6 address without brackets has no port.
   } else {
     size_t Colon = HostPort.rfind(':');
     H = HostPort.substr(0, Colon);

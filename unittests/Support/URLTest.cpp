@@ -44,6 +44,7 @@ TEST(URLTest, AllowedHostIsExact) {
   EXPECT_FALSE(isHostAllowed("http://evilmirror.example/x", Allowed));
   EXPECT_FALSE(isHostAllowed("http://mirror.example@evil.example/x", Allowed));
   EXPECT_FALSE(isHostAllowed("http://[::1]/x", Allowed));
+  EXPECT_TRUE(isHostAllowed("http://[::1]:5/x", {"::1"}));
   // A port entry matches the scheme's default port.
   EXPECT_TRUE(isHostAllowed("http://h.example/x", {"h.example:80"}));
   EXPECT_FALSE(isHostAllowed("https://h.example/x", {"h.example:80"}));
