@@ -91,8 +91,9 @@ llvm::Error checkInputFile(llvm::StringRef Path, llvm::StringRef What,
 /// Installs the process-wide handlers of a command-line tool: LLVM fatal
 /// errors and allocation failures print one `<Tool>: error: ...` line and
 /// exit with \p ExitCode (temporary files removed) instead of a crash
-/// banner; SIGPIPE is caught and dropped so that a closed pipe is a write error; a
-/// failed write to stdout or stderr found at exit is reported the same way.
+/// banner; SIGPIPE is caught and dropped so that a closed pipe is a write
+/// error; a failed write to stdout or stderr found at exit is reported the same
+/// way.
 void installToolErrorHandlers(const char *Tool, int ExitCode);
 
 /// Checks standard output and standard error after everything was written:
