@@ -16,6 +16,7 @@
 #include "lambda-opt/Artifact/Hash.h"
 #include "lambda-opt/Support/URL.h"
 
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Chrono.h"
@@ -195,6 +196,9 @@ AttemptResult attemptDownload(const DownloadJob &Job, const URLInfo &Origin,
   TempPath = std::string(Temp);
   sys::RemoveFileOnSignal(TempPath);
   raw_fd_ostream Out(FD, /*shouldClose=*/true);
+  // Every return below reports its own error; the stream must not abort
+  // in its destructor over a write error.
+  auto ClearOut = make_scope_exit([&] { Out.clear_error(); });
 
   Sha256 Digest;
   TransferState State;
