@@ -66,6 +66,19 @@ Expected<TempOutput> TempOutput::create(StringRef Path) {
   SmallString<256> Absolute(Path);
   if (std::error_code EC = sys::fs::make_absolute(Absolute))
     return makeIOError("write", Path, EC);
+  // A symbolic link stays: the file it names is the one replaced (renaming
+  // over `/dev/stdout` or a link in the project would destroy the link).
+  sys::fs::file_status Link;
+  if (!sys::fs::status(Absolute, Link, /*Follow=*/false) &&
+      Link.type() == sys::fs::file_type::symlink_file) {
+    SmallString<256> Target;
+    if (std::error_code EC = sys::fs::real_path(Absolute, Target))
+      return createStringError(EC,
+                               "cannot write '%s': it is a symbolic link "
+                               "whose target cannot be resolved: %s",
+                               Path.str().c_str(), EC.message().c_str());
+    Absolute = Target;
+  }
   StringRef Dir = sys::path::parent_path(Absolute);
   sys::fs::file_status DirStatus;
   if (std::error_code EC = sys::fs::status(Dir, DirStatus))
