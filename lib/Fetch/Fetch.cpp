@@ -265,7 +265,9 @@ Error checkFindLinks(const FetchOptions &Opts) {
         std::move(All),
         createStringError(EC ? EC
                              : std::make_error_code(std::errc::not_a_directory),
-                          "find-links folder '%s': %s", Dir.c_str(),
+                          "find-links folder '%s': %s (fix the path given to "
+                          "--find-links or find-links in [tool.lambda-opt])",
+                          Dir.c_str(),
                           EC ? EC.message().c_str() : "not a folder"));
   }
   return All;

@@ -277,7 +277,8 @@ TEST_F(FetchTest, FindLinksWinsOverCache) {
   ASSERT_FALSE(bool(Got));
   EXPECT_EQ(toString(Got.takeError()), "find-links folder '" +
                                            join("no-such-links") +
-                                           "': No such file or directory");
+                                           "': No such file or directory (fix the path given to "
+                "--find-links or find-links in [tool.lambda-opt])");
 
   // Without find-links the cache serves it.
   O.FindLinks.clear();
