@@ -280,15 +280,18 @@ Error Planner::add(Candidate C) {
   // Lambda extracts onto a file system whose names are at most 255 bytes.
   SmallVector<StringRef, 16> Parts;
   StringRef(C.File.Path).split(Parts, '/');
-  for (StringRef Part : Parts)
-    if (Part.size() > MaxNameBytes)
-      return makeError(
-          ownerName(C.Owner) + " installs '" +
-          (C.File.Source == PlannedSourceKind::DiskFile ? C.File.DiskPath
-                                                        : C.File.Path) +
-          "', whose name '" + Part.take_front(40) + "...' is " +
-          Twine(Part.size()) + " bytes; Lambda cannot extract names over " +
-          Twine(MaxNameBytes) + " bytes (rename it)");
+  for (StringRef Part : Parts) {
+    if (Part.size() <= MaxNameBytes)
+      continue;
+    std::string What = C.Owner < 0
+                           ? "--include file '" + C.File.DiskPath + "'"
+                           : ownerName(C.Owner) + " installs '" +
+                                 C.File.Path + "'";
+    return makeError(What + ": the name '" + Part.take_front(40) + "...' is " +
+                     Twine(Part.size()) +
+                     " bytes; Lambda cannot extract names over " +
+                     Twine(MaxNameBytes) + " bytes (rename it)");
+  }
   auto It = Files.find(C.File.Path);
   if (It == Files.end()) {
     std::string Key = C.File.Path;
