@@ -17,7 +17,6 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
-#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace llvm;
@@ -98,10 +97,6 @@ Expected<TempOutput> TempOutput::create(StringRef Path) {
   T.Path = std::string(Absolute);
   T.TempPath = std::string(Temp);
   sys::RemoveFileOnSignal(T.TempPath);
-  // As a file created by open(2) would be: 0666 less the umask.
-  mode_t Mask = ::umask(0);
-  ::umask(Mask);
-  sys::fs::setPermissions(T.FD, static_cast<sys::fs::perms>(0666 & ~Mask));
   return std::move(T);
 }
 
