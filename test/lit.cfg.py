@@ -51,7 +51,7 @@ config.substitutions.append(("%cxx", config.cxx_compiler))
 
 # Optional tools and interpreters become lit features.
 for tool in ["umoci", "skopeo", "oci-image-tool", "unzip", "zipinfo", "git",
-             "pre-commit"]:
+             "pre-commit", "openssl"]:
     if shutil.which(tool):
         config.available_features.add(tool)
 # pre-commit tests use the source tree as a hook repository.
@@ -87,3 +87,36 @@ if os.path.isdir(pyenv):
                 config.available_features.add("python" + minor)
                 # Before "%python", which would otherwise match first.
                 config.substitutions.insert(0, ("%python" + minor, exe))
+
+# Disk-full tests mount a small tmpfs in their own folder; where mounting is
+# not allowed (no root, a container without CAP_SYS_ADMIN) they are skipped.
+def can_mount_tmpfs():
+    import subprocess
+    import tempfile
+    if not shutil.which("mount") or not shutil.which("umount"):
+        return False
+    probe = tempfile.mkdtemp(prefix="lambda-opt-mount-probe-")
+    try:
+        mounted = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", probe],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
+        if mounted:
+            subprocess.run(["umount", probe], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+        return mounted
+    finally:
+        try:
+            os.rmdir(probe)
+        except OSError:
+            pass
+
+
+if can_mount_tmpfs():
+    config.available_features.add("tmpfs-mount")
+else:
+    lit_config.note("cannot mount a tmpfs here: the disk-full tests are "
+                    "skipped")
+
+# Device nodes for the output tests are made with mknod, which needs root.
+if hasattr(os, "geteuid") and os.geteuid() == 0:
+    config.available_features.add("root")

@@ -8,6 +8,9 @@ Fault modes let tests exercise retries, truncation and authentication:
   --status CODE     answer every request with CODE and a short body
   --require-auth U:P  answer 401 unless HTTP Basic credentials U:P are sent
   --slow MS         wait MS milliseconds before answering
+  --redirect-to URL answer 302 with Location URL + the request's path
+  --trickle BPS     send bodies at BPS bytes per second
+  --tls-cert PEM --tls-key PEM  serve https with this certificate
 The bound port is printed on stdout and, with --port-file, written to that
 file (atomically). --log FILE appends "METHOD PATH STATUS" per request. The
 server exits by itself after --timeout seconds.
@@ -76,6 +79,10 @@ def make_handler(args, lock, counts):
             if args.status:
                 self.reply(args.status, b"status %d\n" % args.status)
                 return
+            if args.redirect_to:
+                self.reply(302, b"moved\n",
+                           [("Location", args.redirect_to + self.path)])
+                return
             rel = urllib.parse.unquote(path).lstrip("/")
             full = os.path.abspath(os.path.join(root, rel))
             if not full.startswith(root + os.sep) or not os.path.isfile(full):
@@ -83,6 +90,21 @@ def make_handler(args, lock, counts):
                 return
             with open(full, "rb") as f:
                 body = f.read()
+            if args.trickle:
+                self.record(200)
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                step = max(1, args.trickle // 4)
+                try:
+                    for i in range(0, len(body), step):
+                        self.wfile.write(body[i:i + step])
+                        self.wfile.flush()
+                        time.sleep(step / args.trickle)
+                except OSError:
+                    pass
+                self.close_connection = True
+                return
             if not args.truncate:
                 self.reply(200, body,
                            [("Content-Type", "application/octet-stream")])
@@ -110,6 +132,10 @@ def main():
     parser.add_argument("--status", type=int, default=0)
     parser.add_argument("--require-auth")
     parser.add_argument("--slow", type=int, default=0)
+    parser.add_argument("--redirect-to")
+    parser.add_argument("--trickle", type=int, default=0)
+    parser.add_argument("--tls-cert")
+    parser.add_argument("--tls-key")
     parser.add_argument("--timeout", type=float, default=60.0)
     args = parser.parse_args()
 
@@ -118,6 +144,11 @@ def main():
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", args.port), make_handler(args, lock, counts))
     server.daemon_threads = True
+    if args.tls_cert:
+        import ssl
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     port = server.server_address[1]
     if args.port_file:
         tmp = args.port_file + ".tmp"

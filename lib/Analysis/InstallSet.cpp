@@ -436,20 +436,8 @@ void Traversal::buildResult(InstallSet &Out) {
     llvm::sort(KV.second, comparePackages);
 
   // Breadth-first from the roots for one shortest path to each package.
-  DenseMap<const Package *, const Package *> Parent;
-  std::vector<const Package *> Queue;
-  for (const Package *R : EntryPoints)
-    if (Parent.try_emplace(R, nullptr).second)
-      Queue.push_back(R);
-  for (size_t I = 0; I != Queue.size(); ++I) {
-    auto It = Out.Forward.find(Queue[I]);
-    if (It == Out.Forward.end())
-      continue;
-    for (const Package *To : It->second)
-      if (Parent.try_emplace(To, Queue[I]).second)
-        Queue.push_back(To);
-  }
-
+  // Whether a path passes through an installed local tree is memoised in
+  // the same order, so both cost linear time in the graph.
   auto IsInstalled = [&](const Package *Pkg) {
     return !Members.count(Pkg->Name) && Pkg->Src.Kind != SourceKind::Virtual;
   };
@@ -458,21 +446,36 @@ void Traversal::buildResult(InstallSet &Out) {
     return K == SourceKind::Path || K == SourceKind::Directory ||
            K == SourceKind::Editable;
   };
+  auto Tree = std::make_shared<DenseMap<const Package *, const Package *>>();
+  DenseMap<const Package *, const Package *> &Parent = *Tree;
+  DenseMap<const Package *, bool> ViaLocal;
+  std::vector<const Package *> Queue;
+  for (const Package *R : EntryPoints)
+    if (Parent.try_emplace(R, nullptr).second) {
+      Queue.push_back(R);
+      ViaLocal[R] = false;
+    }
+  for (size_t I = 0; I != Queue.size(); ++I) {
+    const Package *From = Queue[I];
+    auto It = Out.Forward.find(From);
+    if (It == Out.Forward.end())
+      continue;
+    bool Via = ViaLocal[From] || (IsInstalled(From) && IsLocal(From));
+    for (const Package *To : It->second)
+      if (Parent.try_emplace(To, From).second) {
+        Queue.push_back(To);
+        ViaLocal[To] = Via;
+      }
+  }
+
   for (const Package *Pkg : Out.Reached) {
     if (!IsInstalled(Pkg))
       continue;
     InstalledPackage IP;
     IP.Pkg = Pkg;
     IP.IsLocal = IsLocal(Pkg);
-    std::vector<const Package *> Chain;
-    for (const Package *Step = Pkg; Step; Step = Parent.lookup(Step))
-      Chain.push_back(Step);
-    std::reverse(Chain.begin(), Chain.end());
-    for (const Package *Step : Chain) {
-      IP.Path.push_back(Step->Name.str());
-      if (Step != Pkg && IsInstalled(Step) && IsLocal(Step))
-        IP.ViaLocalTree = true;
-    }
+    IP.ParentTree = Tree;
+    IP.ViaLocalTree = ViaLocal.lookup(Pkg);
     const Node &N = Nodes[NodeIndex[Pkg]];
     IP.Extras.assign(N.Extras.begin(), N.Extras.end());
     Out.InstalledIndex[Pkg] = Out.Packages.size();
@@ -505,8 +508,17 @@ Expected<InstallSet> lambdaopt::computeInstallSet(const Project &P,
   return Out;
 }
 
+std::vector<StringRef> InstalledPackage::getPath() const {
+  std::vector<StringRef> Path;
+  for (const Package *Step = Pkg; Step;
+       Step = ParentTree ? ParentTree->lookup(Step) : nullptr)
+    Path.push_back(Step->Name);
+  std::reverse(Path.begin(), Path.end());
+  return Path;
+}
+
 std::string InstalledPackage::getPathString() const {
-  return join(Path, " -> ");
+  return join(getPath(), " -> ");
 }
 
 bool InstalledPackage::hasNoCompatibleWheel() const {

@@ -156,6 +156,37 @@ StringRef topLevelName(StringRef P) {
   return Split.first.split('.').first;
 }
 
+/// The longest file or folder name Lambda's file system takes, in bytes.
+constexpr size_t MaxNameBytes = 255;
+
+/// Why --include leaves \p Name (in the folder \p Dir) out by default, or
+/// an empty string: version control, virtual environments, node_modules,
+/// .env files and editor files are not the function's code.
+StringRef getDefaultExclusion(StringRef Dir, StringRef Name, bool IsDir) {
+  if (IsDir) {
+    if (Name == ".git" || Name == ".hg" || Name == ".svn")
+      return "version control";
+    if (Name == ".venv" || Name == "venv")
+      return "virtual environment";
+    SmallString<256> Cfg(Dir);
+    sys::path::append(Cfg, Name, "pyvenv.cfg");
+    if (sys::fs::exists(Cfg))
+      return "virtual environment";
+    if (Name == "node_modules")
+      return "node_modules";
+    if (Name == ".idea" || Name == ".vscode")
+      return "editor settings";
+    return "";
+  }
+  if (Name.startswith(".env"))
+    return "environment file";
+  if (Name.endswith("~") || Name == ".DS_Store" ||
+      (Name.startswith(".") &&
+       (Name.endswith(".swp") || Name.endswith(".swo"))))
+    return "editor file";
+  return "";
+}
+
 /// A planned file before the layout prefix is applied, with its origin.
 struct Candidate {
   PlannedFile File;
@@ -245,6 +276,20 @@ Expected<bool> Planner::sameBytes(const Candidate &A,
 }
 
 Error Planner::add(Candidate C) {
+  // Lambda extracts onto a file system whose names are at most 255 bytes.
+  SmallVector<StringRef, 16> Parts;
+  StringRef(C.File.Path).split(Parts, '/');
+  for (StringRef Part : Parts) {
+    if (Part.size() <= MaxNameBytes)
+      continue;
+    std::string What = C.Owner < 0 ? ownerName(C)
+                                   : ownerName(C) + " installs '" +
+                                         C.File.Path + "'";
+    return makeError(What + ": the name '" + Part.take_front(40) + "...' is " +
+                     Twine(Part.size()) +
+                     " bytes; Lambda cannot extract names over " +
+                     Twine(MaxNameBytes) + " bytes (rename it)");
+  }
   auto It = Files.find(C.File.Path);
   if (It == Files.end()) {
     std::string Key = C.File.Path;
@@ -521,14 +566,28 @@ Error Planner::planInclude(const IncludePath &Include) {
     sys::fs::file_status S;
     if (std::error_code SEC = sys::fs::status(Path, S))
       return createFileError(Path, SEC);
-    if (S.type() == sys::fs::file_type::directory_file) {
+    bool IsDir = S.type() == sys::fs::file_type::directory_file;
+    StringRef Rel = Path.drop_front(Root.size());
+    if (!Options.IncludeHidden) {
+      StringRef Why =
+          getDefaultExclusion(sys::path::parent_path(Path), Name, IsDir);
+      if (!Why.empty()) {
+        std::string Dest = normalizePath(Base + "/" + Rel.str());
+        std::replace(Dest.begin(), Dest.end(), '\\', '/');
+        Plan.Excluded.push_back(Dest + (IsDir ? "/" : "") + " (" + Why.str() +
+                                ")");
+        if (IsDir)
+          It.no_push();
+        continue;
+      }
+    }
+    if (IsDir) {
       if (Name == "__pycache__")
         It.no_push();
       continue;
     }
     if (S.type() != sys::fs::file_type::regular_file || Name.endswith(".pyc"))
       continue;
-    StringRef Rel = Path.drop_front(Root.size());
     std::string Dest = normalizePath(Base + "/" + Rel.str());
     std::replace(Dest.begin(), Dest.end(), '\\', '/');
     if (Error E = AddFile(Path, std::move(Dest), S))

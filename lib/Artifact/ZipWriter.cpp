@@ -6,6 +6,7 @@
 
 #include "lambda-opt/Artifact/ZipWriter.h"
 #include "lambda-opt/Artifact/Hash.h"
+#include "lambda-opt/Support/Output.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
@@ -21,6 +22,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <ctime>
 #include <zlib.h>
 
@@ -238,29 +240,35 @@ Expected<ZipResult> lambdaopt::writeZip(const InstallPlan &Plan,
                                "path '%s' is planned twice",
                                Items[I].Name.str().c_str());
 
-  SmallString<256> Absolute(OutPath);
-  if (std::error_code EC = sys::fs::make_absolute(Absolute))
-    return createFileError(OutPath, EC);
-  StringRef Dir = sys::path::parent_path(Absolute);
-  SmallString<256> Model(Dir);
-  sys::path::append(Model,
-                    "." + sys::path::filename(Absolute) + ".tmp-%%%%%%%%");
-  int TempFD;
-  SmallString<256> TempPath;
-  if (std::error_code EC = sys::fs::createUniqueFile(Model, TempFD, TempPath))
-    return createFileError(Model, EC);
-  sys::fs::closeFile(TempFD);
-  bool Keep = false;
-  auto RemoveTemp = make_scope_exit([&] {
-    if (!Keep)
-      sys::fs::remove(TempPath);
-  });
-
-  int OutFD;
-  if (std::error_code EC = sys::fs::openFileForReadWrite(
-          TempPath, OutFD, sys::fs::CD_CreateAlways, sys::fs::OF_None))
-    return createFileError(TempPath, EC);
+  // A regular output is written beside itself and renamed into place; a
+  // device, FIFO or stdout is written in place, from a temporary file in
+  // the system's temporary folder, once the archive is whole.
+  OutputKind Kind = classifyOutput(OutPath);
+  std::optional<TempOutput> Temp;
+  if (Kind == OutputKind::Replace) {
+    Expected<TempOutput> T = TempOutput::create(OutPath);
+    if (!T)
+      return T.takeError();
+    Temp.emplace(std::move(*T));
+  } else {
+    SmallString<256> Path;
+    int FD;
+    if (std::error_code EC =
+            sys::fs::createTemporaryFile("lambda-opt", "zip", FD, Path))
+      return makeIOError("create a temporary file for", OutPath, EC);
+    sys::fs::closeFile(FD);
+    Expected<TempOutput> T = TempOutput::create(Path);
+    sys::fs::remove(Path);
+    if (!T)
+      return T.takeError();
+    Temp.emplace(std::move(*T));
+  }
+  std::string TempPath = Temp->getTempPath().str();
+  int OutFD = Temp->takeFD();
   raw_fd_ostream File(OutFD, /*shouldClose=*/true, /*unbuffered=*/true);
+  // A failed write is reported below; its stream must not abort when it is
+  // destroyed.
+  auto ClearFileError = make_scope_exit([&] { File.clear_error(); });
   OutputStream Out(File);
   auto Fail = [&](const Twine &What) -> Error {
     return createStringError(inconvertibleErrorCode(),
@@ -463,13 +471,17 @@ Expected<ZipResult> lambdaopt::writeZip(const InstallPlan &Plan,
     std::error_code EC = File.error();
     File.clear_error();
     consumeError(Digest.takeError());
-    return createFileError(OutPath, EC);
+    return makeIOError("write", OutPath, EC);
   }
   if (!Digest)
     return Digest.takeError();
-  if (std::error_code EC = sys::fs::rename(TempPath, Absolute))
-    return createFileError(OutPath, EC);
-  Keep = true;
+  if (Kind != OutputKind::Replace) {
+    if (Error E = copyToOutput(TempPath, OutPath))
+      return E;
+    Temp->discard();
+  } else if (Error E = Temp->commit()) {
+    return E;
+  }
   Result.Sha256Hex = toHex(*Digest, /*LowerCase=*/true);
   Result.CodeSha256 = toBase64(*Digest);
   Result.CompressedSize = Size;

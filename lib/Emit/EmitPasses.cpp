@@ -250,9 +250,20 @@ lambdaopt::buildInstallPlan(const Project &P, const InstallSet &Set,
   LayoutOptions LO;
   LO.Kind = LayoutKind::Function;
   LO.PythonVersion = formatv("3.{0}", (*RT)->PythonMinor).str();
+  LO.IncludeHidden = Opts.IncludeHidden;
   Expected<InstallPlan> Plan = planInstall(Inputs, Includes, LO);
   if (!Plan)
     return Plan.takeError();
+  if (!Plan->Excluded.empty() && Status) {
+    std::string Line =
+        ("note: --include left out " + Twine(Plan->Excluded.size()) +
+         (Plan->Excluded.size() == 1 ? " entry" : " entries") +
+         " that are not the function's code (--include-hidden ships them):")
+            .str();
+    for (const std::string &E : Plan->Excluded)
+      Line += "\n  " + E;
+    Status->report(Line);
+  }
   return std::make_shared<InstallPlan>(std::move(*Plan));
 }
 

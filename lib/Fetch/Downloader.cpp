@@ -16,12 +16,14 @@
 #include "lambda-opt/Artifact/Hash.h"
 #include "lambda-opt/Support/URL.h"
 
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Chrono.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
 
@@ -93,14 +95,6 @@ Expected<URLInfo> parseURL(StringRef URL) {
   return Info;
 }
 
-/// Whether \p Info's host is on the --allow-insecure-host list.
-bool isInsecureAllowed(const URLInfo &Info, const FetchOptions &Opts) {
-  std::string HostPort = Info.Host + ":" + Info.Port;
-  return any_of(Opts.AllowInsecureHosts, [&](const std::string &Entry) {
-    return hostMatches(HostPort, Entry);
-  });
-}
-
 /// Credentials and policy shared by every transfer of one run.
 struct DownloadContext {
   const FetchOptions &Opts;
@@ -108,10 +102,16 @@ struct DownloadContext {
   std::string EnvUser;
   std::string EnvPassword;
   std::string NetrcFile;
+  /// Seconds to connect, and the window over which a transfer must average
+  /// 1 kB/s.
+  long StallSeconds = 30;
+  /// Seconds one transfer may take in all.
+  long TotalSeconds = 1800;
 };
 
 /// State the write callback updates.
 struct TransferState {
+  CURL *Handle = nullptr;
   raw_fd_ostream *Out = nullptr;
   Sha256 *Digest = nullptr;
   uint64_t Bytes = 0;
@@ -123,6 +123,11 @@ struct TransferState {
 size_t writeBody(char *Ptr, size_t Size, size_t N, void *User) {
   auto *S = static_cast<TransferState *>(User);
   size_t Len = Size * N;
+  // The body of a redirect is not the file.
+  long Status = 0;
+  curl_easy_getinfo(S->Handle, CURLINFO_RESPONSE_CODE, &Status);
+  if (Status >= 300 && Status < 400)
+    return Len;
   if (S->Limit && S->Bytes + Len > *S->Limit) {
     S->TooLarge = true;
     return 0;
@@ -169,9 +174,15 @@ bool isTransientCurlError(CURLcode RC) {
   }
 }
 
-/// One transfer of \p Job into a fresh partial file.
-AttemptResult attemptDownload(const DownloadJob &Job, const URLInfo &Info,
-                              bool Insecure, const DownloadContext &Ctx,
+/// The most redirects one download follows.
+constexpr unsigned MaxRedirects = 10;
+
+/// One transfer of \p Job into a fresh partial file. Redirects are
+/// followed here, not by libcurl, so that every hop is checked against the
+/// same rules as the first URL: https with verified TLS, unless that hop's
+/// own host was named by --allow-insecure-host.
+AttemptResult attemptDownload(const DownloadJob &Job, const URLInfo &Origin,
+                              const DownloadContext &Ctx,
                               std::string &TempPath) {
   std::string Where = "'" + Job.Filename + "' for package '" + Job.Package +
                       "' from " + redactURL(Job.URL);
@@ -183,68 +194,115 @@ AttemptResult attemptDownload(const DownloadJob &Job, const URLInfo &Info,
     return fail(false, "cannot create a temporary file in '" + Job.TempDir +
                            "': " + EC.message());
   TempPath = std::string(Temp);
+  sys::RemoveFileOnSignal(TempPath);
   raw_fd_ostream Out(FD, /*shouldClose=*/true);
+  // Every return below reports its own error; the stream must not abort
+  // in its destructor over a write error.
+  auto ClearOut = make_scope_exit([&] { Out.clear_error(); });
 
   Sha256 Digest;
-
-  CurlPtr H(curl_easy_init());
-  if (!H)
-    return fail(false, "cannot create a curl handle");
   TransferState State;
   State.Out = &Out;
   State.Digest = &Digest;
   State.Limit = Job.Size;
   State.Con = &Ctx.Con;
   char ErrBuf[CURL_ERROR_SIZE] = {0};
-  const char *Protocols = Insecure ? "http,https" : "https";
-  const char *RedirProtocols =
-      Ctx.Opts.AllowInsecureHosts.empty() ? "https" : "http,https";
-  long Timeout = Ctx.Opts.TimeoutSeconds ? Ctx.Opts.TimeoutSeconds : 30;
 
-  CURL *C = H.get();
-  curl_easy_setopt(C, CURLOPT_URL, Job.URL.c_str());
-  curl_easy_setopt(C, CURLOPT_PROTOCOLS_STR, Protocols);
-  curl_easy_setopt(C, CURLOPT_REDIR_PROTOCOLS_STR, RedirProtocols);
-  curl_easy_setopt(C, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(C, CURLOPT_MAXREDIRS, 10L);
-  curl_easy_setopt(C, CURLOPT_FAILONERROR, 1L);
-  curl_easy_setopt(C, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(C, CURLOPT_CONNECTTIMEOUT, Timeout);
-  curl_easy_setopt(C, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(C, CURLOPT_LOW_SPEED_TIME, Timeout);
-  curl_easy_setopt(C, CURLOPT_USERAGENT, "lambda-opt");
-  curl_easy_setopt(C, CURLOPT_ERRORBUFFER, ErrBuf);
-  curl_easy_setopt(C, CURLOPT_WRITEFUNCTION, writeBody);
-  curl_easy_setopt(C, CURLOPT_WRITEDATA, &State);
-  if (Insecure) {
-    curl_easy_setopt(C, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(C, CURLOPT_SSL_VERIFYHOST, 0L);
-  }
-  if (!Info.HasUser && !Ctx.EnvUser.empty()) {
-    curl_easy_setopt(C, CURLOPT_USERNAME, Ctx.EnvUser.c_str());
-    curl_easy_setopt(C, CURLOPT_PASSWORD, Ctx.EnvPassword.c_str());
-  } else if (!Info.HasUser) {
-    curl_easy_setopt(C, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
-    if (!Ctx.NetrcFile.empty())
-      curl_easy_setopt(C, CURLOPT_NETRC_FILE, Ctx.NetrcFile.c_str());
-  }
-
-  CURLcode RC = curl_easy_perform(C);
+  std::string URL = Job.URL;
+  URLInfo Info = Origin;
+  bool Insecure = false;
+  CurlPtr H;
+  CURLcode RC = CURLE_OK;
   long Status = 0;
-  curl_easy_getinfo(C, CURLINFO_RESPONSE_CODE, &Status);
+  for (unsigned Hop = 0;; ++Hop) {
+    Insecure = isHostAllowed(URL, Ctx.Opts.AllowInsecureHosts);
+    H.reset(curl_easy_init());
+    if (!H)
+      return fail(false, "cannot create a curl handle");
+    CURL *C = H.get();
+    State.Handle = C;
+    ErrBuf[0] = 0;
+    curl_easy_setopt(C, CURLOPT_URL, URL.c_str());
+    curl_easy_setopt(C, CURLOPT_PROTOCOLS_STR,
+                     Insecure ? "http,https" : "https");
+    curl_easy_setopt(C, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(C, CURLOPT_FAILONERROR, 1L);
+    curl_easy_setopt(C, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(C, CURLOPT_CONNECTTIMEOUT, Ctx.StallSeconds);
+    // A server that trickles is as good as one that stalls.
+    curl_easy_setopt(C, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+    curl_easy_setopt(C, CURLOPT_LOW_SPEED_TIME, Ctx.StallSeconds);
+    curl_easy_setopt(C, CURLOPT_TIMEOUT, Ctx.TotalSeconds);
+    curl_easy_setopt(C, CURLOPT_USERAGENT, "lambda-opt");
+    curl_easy_setopt(C, CURLOPT_ERRORBUFFER, ErrBuf);
+    curl_easy_setopt(C, CURLOPT_WRITEFUNCTION, writeBody);
+    curl_easy_setopt(C, CURLOPT_WRITEDATA, &State);
+    if (Insecure) {
+      curl_easy_setopt(C, CURLOPT_SSL_VERIFYPEER, 0L);
+      curl_easy_setopt(C, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    // Credentials go to the host they were given for, never to the host
+    // of a redirect.
+    bool SameHost = Info.Host == Origin.Host && Info.Port == Origin.Port;
+    if (!Info.HasUser && SameHost && !Ctx.EnvUser.empty()) {
+      curl_easy_setopt(C, CURLOPT_USERNAME, Ctx.EnvUser.c_str());
+      curl_easy_setopt(C, CURLOPT_PASSWORD, Ctx.EnvPassword.c_str());
+    } else if (!Info.HasUser) {
+      curl_easy_setopt(C, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
+      if (!Ctx.NetrcFile.empty())
+        curl_easy_setopt(C, CURLOPT_NETRC_FILE, Ctx.NetrcFile.c_str());
+    }
+
+    RC = curl_easy_perform(C);
+    Status = 0;
+    curl_easy_getinfo(C, CURLINFO_RESPONSE_CODE, &Status);
+    if (RC != CURLE_OK || Status < 300 || Status >= 400)
+      break;
+    char *Location = nullptr;
+    curl_easy_getinfo(C, CURLINFO_REDIRECT_URL, &Location);
+    if (!Location)
+      return fail(false, "failed to download " + Where + ": HTTP status " +
+                             std::to_string(Status) +
+                             " without a Location to follow");
+    std::string Next = Location;
+    if (Hop + 1 > MaxRedirects)
+      return fail(false, "failed to download " + Where + ": more than " +
+                             std::to_string(MaxRedirects) + " redirects");
+    Expected<URLInfo> NextInfo = parseURL(Next);
+    if (!NextInfo)
+      return fail(false, "failed to download " + Where +
+                             ": cannot follow the redirect: " +
+                             toString(NextInfo.takeError()));
+    if (NextInfo->Scheme != "https" &&
+        !(NextInfo->Scheme == "http" &&
+          isHostAllowed(Next, Ctx.Opts.AllowInsecureHosts)))
+      return fail(
+          false,
+          "refusing to follow the redirect of " + Where + " to " +
+              redactURL(Next) +
+              (NextInfo->Scheme == "http"
+                   ? ": plain http to a host --allow-insecure-host "
+                     "does not name (pass --allow-insecure-host=" +
+                         NextInfo->Host + " to allow it)"
+                   : ": unsupported URL scheme '" + NextInfo->Scheme + "'"));
+    URL = std::move(Next);
+    Info = std::move(*NextInfo);
+  }
+  CURL *C = H.get();
   curl_off_t ContentLength = -1;
   curl_easy_getinfo(C, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &ContentLength);
   Out.close();
-  bool WriteFailed = Out.has_error();
-  if (WriteFailed)
+  std::error_code WriteEC = Out.error();
+  if (WriteEC)
     Out.clear_error();
 
   if (State.TooLarge)
     return fail(false, "size mismatch for " + Where + ": expected " +
                            std::to_string(*Job.Size) +
                            " bytes, but the server sent more");
-  if (WriteFailed)
-    return fail(false, "cannot write '" + TempPath + "'");
+  if (WriteEC)
+    return fail(false, "cannot write the download of " + Where + " to '" +
+                           TempPath + "': " + WriteEC.message());
   if (RC == CURLE_HTTP_RETURNED_ERROR) {
     bool Transient = Status >= 500 || Status == 429;
     std::string Hint;
@@ -256,6 +314,11 @@ AttemptResult attemptDownload(const DownloadJob &Job, const URLInfo &Info,
   }
   if (RC != CURLE_OK) {
     std::string Detail = ErrBuf[0] ? ErrBuf : curl_easy_strerror(RC);
+    if (RC == CURLE_OPERATION_TIMEDOUT)
+      Detail += " (the server stalled or sent less than 1 kB/s for " +
+                std::to_string(Ctx.StallSeconds) +
+                " s, or the transfer took longer than " +
+                std::to_string(Ctx.TotalSeconds) + " s)";
     if (RC == CURLE_UNSUPPORTED_PROTOCOL && !Insecure)
       Detail += " (only https is allowed; plain http needs "
                 "--allow-insecure-host)";
@@ -293,6 +356,7 @@ AttemptResult attemptDownload(const DownloadJob &Job, const URLInfo &Info,
   if (std::error_code EC = sys::fs::rename(TempPath, Job.FinalPath))
     return fail(false, "cannot move '" + TempPath + "' to '" + Job.FinalPath +
                            "': " + EC.message());
+  sys::DontRemoveFileOnSignal(TempPath);
   TempPath.clear();
   AttemptResult R;
   R.Ok = true;
@@ -308,7 +372,7 @@ std::string downloadWithRetries(const DownloadJob &Job,
   if (!Info)
     return "cannot download package '" + Job.Package +
            "': " + toString(Info.takeError());
-  bool Insecure = isInsecureAllowed(*Info, Ctx.Opts);
+  bool Insecure = isHostAllowed(Job.URL, Ctx.Opts.AllowInsecureHosts);
   if (Info->Scheme == "http" && !Insecure)
     return "refusing to download '" + Job.Filename + "' for package '" +
            Job.Package + "' over insecure http from " + redactURL(Job.URL) +
@@ -330,9 +394,11 @@ std::string downloadWithRetries(const DownloadJob &Job,
       std::this_thread::sleep_for(std::chrono::milliseconds(Delay));
     }
     std::string TempPath;
-    AttemptResult R = attemptDownload(Job, *Info, Insecure, Ctx, TempPath);
-    if (!TempPath.empty())
+    AttemptResult R = attemptDownload(Job, *Info, Ctx, TempPath);
+    if (!TempPath.empty()) {
       sys::fs::remove(TempPath);
+      sys::DontRemoveFileOnSignal(TempPath);
+    }
     if (R.Ok)
       return std::string();
     LastError = std::move(R.Message);
@@ -366,6 +432,21 @@ lambdaopt::fetch::runDownloads(ArrayRef<DownloadJob> Jobs,
                                const FetchOptions &Opts, Console &Con) {
   initCurl();
   DownloadContext Ctx{Opts, Con, {}, {}, {}};
+  if (Opts.TimeoutSeconds)
+    Ctx.StallSeconds = Opts.TimeoutSeconds;
+  if (Opts.TotalTimeoutSeconds)
+    Ctx.TotalSeconds = Opts.TotalTimeoutSeconds;
+  // LAMBDA_OPT_HTTP_TIMEOUT / LAMBDA_OPT_HTTP_TOTAL_TIMEOUT (seconds)
+  // override both, for slow links and for tests.
+  auto ReadSeconds = [](const char *Name, long &Into) {
+    if (Optional<std::string> V = sys::Process::GetEnv(Name)) {
+      unsigned long Seconds;
+      if (!StringRef(*V).getAsInteger(10, Seconds) && Seconds > 0)
+        Into = static_cast<long>(Seconds);
+    }
+  };
+  ReadSeconds("LAMBDA_OPT_HTTP_TIMEOUT", Ctx.StallSeconds);
+  ReadSeconds("LAMBDA_OPT_HTTP_TOTAL_TIMEOUT", Ctx.TotalSeconds);
   if (Optional<std::string> U =
           sys::Process::GetEnv("LAMBDA_OPT_INDEX_USERNAME"))
     Ctx.EnvUser = *U;

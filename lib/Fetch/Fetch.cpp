@@ -16,11 +16,14 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <curl/curl.h>
 
+#include <chrono>
+#include <cstdlib>
 #include <map>
 
 using namespace llvm;
@@ -173,16 +176,53 @@ Expected<Optional<FetchedWheel>> findInFindLinks(const WheelRequest &Req,
   return None;
 }
 
+/// Partial downloads older than this are left over from a process that
+/// died (a transfer is cut off long before: FetchOptions::TimeoutSeconds).
+constexpr auto StalePartialAge = std::chrono::hours(1);
+
+/// Removes stale `*.part` files from the cache's `tmp/` folder.
+void removeStalePartials(StringRef TmpDir) {
+  auto Now = std::chrono::system_clock::now();
+  std::error_code EC;
+  for (sys::fs::directory_iterator It(TmpDir, EC), End; It != End && !EC;
+       It.increment(EC)) {
+    StringRef Path = It->path();
+    if (!Path.endswith(".part"))
+      continue;
+    sys::fs::file_status S;
+    if (sys::fs::status(Path, S, /*Follow=*/false) ||
+        S.type() != sys::fs::file_type::regular_file)
+      continue;
+    if (Now - S.getLastModificationTime() > StalePartialAge)
+      sys::fs::remove(Path);
+  }
+}
+
+/// Folders made for this run only, removed when the process exits.
+std::vector<std::string> &getRunFolders() {
+  static std::vector<std::string> Folders;
+  return Folders;
+}
+
+void removeRunFolders() {
+  for (const std::string &Dir : getRunFolders())
+    sys::fs::remove_directories(Dir, /*IgnoreErrors=*/true);
+}
+
 /// Picks the directory downloads go to: the cache when it is writable,
-/// otherwise a fresh temporary directory.
-Expected<std::string> prepareDownloadRoot(StringRef CacheDir, Console &Con) {
+/// otherwise a fresh temporary directory removed at exit.
+Expected<std::string> prepareDownloadRoot(StringRef CacheDir, Console &Con,
+                                          bool &IsRunFolder) {
+  IsRunFolder = false;
   SmallString<256> Tmp(CacheDir);
   sys::path::append(Tmp, "tmp");
   std::error_code EC = sys::fs::create_directories(Tmp);
   if (!EC)
     EC = sys::fs::access(Tmp, sys::fs::AccessMode::Write);
-  if (!EC)
+  if (!EC) {
+    removeStalePartials(Tmp);
     return CacheDir.str();
+  }
   SmallString<256> TempRoot;
   sys::path::system_temp_directory(/*ErasedOnReboot=*/true, TempRoot);
   sys::path::append(TempRoot, "lambda-opt-wheels");
@@ -193,8 +233,15 @@ Expected<std::string> prepareDownloadRoot(StringRef CacheDir, Console &Con) {
                              "no temporary directory could be created: %s",
                              CacheDir.str().c_str(), EC.message().c_str(),
                              TmpEC.message().c_str());
+  // The list exists before the exit handler is registered, so it is
+  // destroyed after the handler ran.
+  getRunFolders().push_back(std::string(Unique));
+  static const int Registered = std::atexit(removeRunFolders);
+  (void)Registered;
+  IsRunFolder = true;
   Con.note("cache directory '" + CacheDir + "' is not writable (" +
-           EC.message() + "); downloading into '" + Unique + "'");
+           EC.message() + "); downloading into '" + Unique +
+           "' for this run only");
   SmallString<256> UniqueTmp(Unique);
   sys::path::append(UniqueTmp, "tmp");
   if (std::error_code TmpEC = sys::fs::create_directories(UniqueTmp))
@@ -203,7 +250,29 @@ Expected<std::string> prepareDownloadRoot(StringRef CacheDir, Console &Con) {
   return std::string(Unique);
 }
 
+/// Every --find-links entry must be a folder: a misspelt one would
+/// otherwise be skipped without a word.
+Error checkFindLinks(const FetchOptions &Opts) {
+  Error All = Error::success();
+  for (const std::string &Dir : Opts.FindLinks) {
+    sys::fs::file_status S;
+    std::error_code EC = sys::fs::status(Dir, S);
+    if (!EC && S.type() == sys::fs::file_type::directory_file)
+      continue;
+    All = joinErrors(
+        std::move(All),
+        createStringError(EC ? EC
+                             : std::make_error_code(std::errc::not_a_directory),
+                          "find-links folder '%s': %s (fix the path given to "
+                          "--find-links or find-links in [tool.lambda-opt])",
+                          Dir.c_str(),
+                          EC ? EC.message().c_str() : "not a folder"));
+  }
+  return All;
+}
+
 } // namespace
+
 
 /// The failures of a fetch, one line per wheel: downloads that failed for
 /// the same reason (a dead mirror fails every wheel alike) state it once,
@@ -245,22 +314,6 @@ static Error joinFetchErrors(ArrayRef<std::string> Errors) {
     Add(Text);
   }
   return All;
-}
-
-std::string lambdaopt::redactURL(StringRef URL) {
-  size_t SchemeEnd = URL.find("://");
-  if (SchemeEnd == StringRef::npos)
-    return URL.str();
-  size_t AuthStart = SchemeEnd + 3;
-  size_t AuthEnd = URL.find_first_of("/?#", AuthStart);
-  StringRef Authority = URL.slice(AuthStart, AuthEnd);
-  size_t At = Authority.rfind('@');
-  if (At == StringRef::npos)
-    return URL.str();
-  std::string Result = URL.take_front(AuthStart).str();
-  Result += "***";
-  Result += URL.drop_front(AuthStart + At).str();
-  return Result;
 }
 
 Expected<std::string> lambdaopt::getFilenameFromURL(StringRef URL) {
@@ -339,6 +392,8 @@ Expected<std::string> lambdaopt::computeFileSha256(StringRef Path) {
 Expected<std::vector<FetchedWheel>>
 lambdaopt::fetchWheels(ArrayRef<WheelRequest> Requests,
                        const FetchOptions &Opts) {
+  if (Error E = checkFindLinks(Opts))
+    return std::move(E);
   raw_ostream &NoteOS = Opts.Notes ? *Opts.Notes : errs();
   std::string CacheDir =
       Opts.CacheDir.empty() ? getDefaultCacheDir() : Opts.CacheDir;
@@ -456,7 +511,9 @@ lambdaopt::fetchWheels(ArrayRef<WheelRequest> Requests,
       if (SharedWith[I] == I)
         Owners.push_back(I);
     Console Con(NoteOS, Opts.Progress && errs().is_displayed(), Owners.size());
-    Expected<std::string> Root = prepareDownloadRoot(CacheDir, Con);
+    bool IsRunFolder = false;
+    Expected<std::string> Root =
+        prepareDownloadRoot(CacheDir, Con, IsRunFolder);
     if (!Root) {
       std::string Msg = toString(Root.takeError());
       for (size_t I : Owners)
@@ -481,6 +538,8 @@ lambdaopt::fetchWheels(ArrayRef<WheelRequest> Requests,
       else
         JobErrors.assign(Jobs.size(), toString(Net.takeError()));
       for (size_t J = 0, E = Owners.size(); J != E; ++J) {
+        if (JobErrors[J].empty() && IsRunFolder)
+          sys::RemoveFileOnSignal(Jobs[J].FinalPath);
         if (JobErrors[J].empty())
           Results[Owners[J]] =
               FetchedWheel{Jobs[J].FinalPath, WheelSourceKind::Download, {}};

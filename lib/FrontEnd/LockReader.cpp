@@ -18,8 +18,10 @@
 
 #include "Reader.h"
 #include "lambda-opt/FrontEnd/FrontEnd.h"
+#include "lambda-opt/Standards/Marker.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
@@ -50,7 +52,12 @@ public:
 private:
   Reader &R;
   Project &P;
+  /// Markers already parsed without error (most locks repeat a few).
+  StringSet<> ValidMarkers;
 
+  /// Parses \p Marker once, so that an invalid one is an error at its
+  /// place in the lock in every mode, not only when an emitter evaluates it.
+  void checkMarker(StringRef Marker, SMRange Range, const Twine &Where);
   bool readSource(const toml::Value &T, const Twine &Where, Source &Out);
   void readPackage(const toml::Value &T, Package &Pkg);
   void readDependencies(const toml::Value &A, StringRef Key,
@@ -145,12 +152,26 @@ void LockConverter::readDependencies(const toml::Value &A, StringRef Key,
       if (readSource(*S, "dependency source", Src))
         D.Src = Src;
     }
-    R.getString(*V, "marker", "dependency", false, D.Marker);
+    SMRange MarkerRange;
+    if (R.getString(*V, "marker", "dependency", false, D.Marker, &MarkerRange))
+      checkMarker(D.Marker, MarkerRange, "dependency '" + D.Name + "'");
     R.getStrings(*V, "extra", "dependency", D.Extras);
     if (R.failed())
       return;
     Out.push_back(std::move(D));
   }
+}
+
+void LockConverter::checkMarker(StringRef Marker, SMRange Range,
+                                const Twine &Where) {
+  if (R.failed() || Marker.trim().empty() || ValidMarkers.count(Marker))
+    return;
+  Expected<lambdaopt::Marker> M = lambdaopt::Marker::parse(Marker);
+  if (M) {
+    ValidMarkers.insert(Marker);
+    return;
+  }
+  R.fail(Range, "invalid marker of " + Where + ": " + toString(M.takeError()));
 }
 
 void LockConverter::readDependencyGroups(const toml::Value &T, StringRef Key,
@@ -171,7 +192,9 @@ void LockConverter::readRequirement(const toml::Value &T, StringRef Where,
   R.getString(T, "name", Where, true, Req.Name);
   R.getStrings(T, "extras", Where, Req.Extras);
   R.getStrings(T, "groups", Where, Req.Groups);
-  R.getString(T, "marker", Where, false, Req.Marker);
+  SMRange MarkerRange;
+  if (R.getString(T, "marker", Where, false, Req.Marker, &MarkerRange))
+    checkMarker(Req.Marker, MarkerRange, Twine(Where));
   R.getString(T, "specifier", Where, false, Req.Specifier);
   R.getString(T, "index", Where, false, Req.Index);
   static constexpr std::pair<const char *, SourceKind> Kinds[] = {

@@ -13,6 +13,7 @@
 
 #include "Reader.h"
 #include "lambda-opt/FrontEnd/FrontEnd.h"
+#include "lambda-opt/Support/Output.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -129,7 +130,12 @@ Error lambdaopt::parsePyProject(Project &P,
 }
 
 /// Reads \p Path, turning I/O failures into a message that names the file.
-static Expected<std::unique_ptr<MemoryBuffer>> readFile(const Twine &Path) {
+/// Only a regular file under the input size bound is read: a device, a
+/// FIFO or an endless stream is refused before reading.
+static Expected<std::unique_ptr<MemoryBuffer>> readFile(const Twine &Path,
+                                                        StringRef What) {
+  if (Error E = checkInputFile(Path.str(), What))
+    return std::move(E);
   auto BufOrErr = MemoryBuffer::getFile(Path, /*IsText=*/false,
                                         /*RequiresNullTerminator=*/false);
   if (!BufOrErr)
@@ -171,7 +177,7 @@ Error lambdaopt::loadProject(Project &P, StringRef PathOrDir,
   StringRef Dir = sys::path::parent_path(LockPath);
   P.RootDir = Dir.empty() ? "." : Dir.str();
 
-  auto LockBuf = readFile(LockPath);
+  auto LockBuf = readFile(LockPath, "lock file");
   if (!LockBuf)
     return LockBuf.takeError();
   // Name the buffer as the user would: the path as given.
@@ -184,7 +190,7 @@ Error lambdaopt::loadProject(Project &P, StringRef PathOrDir,
   sys::path::append(PyPath, "pyproject.toml");
   if (!sys::fs::exists(PyPath))
     return Error::success();
-  auto PyBuf = readFile(PyPath);
+  auto PyBuf = readFile(PyPath, "pyproject file");
   if (!PyBuf)
     return PyBuf.takeError();
   P.PyProjectPath = std::string(PyPath);

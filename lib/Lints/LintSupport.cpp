@@ -31,7 +31,7 @@ lambdaopt::getInstallSet(Project &P, AnalysisManager &AM, bool Required) {
 }
 
 std::string lambdaopt::formatDependencyPath(const InstalledPackage &IP) {
-  return "dependency path: " + join(IP.Path, " \u2192 ");
+  return "dependency path: " + join(IP.getPath(), " \u2192 ");
 }
 
 SMRange lambdaopt::getPackageRange(const Package &Pkg) {

@@ -579,6 +579,12 @@ static bool sameVersion(StringRef A, StringRef B) {
   return Same;
 }
 
+/// The host of \p URL ("pypi.org" of "https://pypi.org/simple"), lowercase.
+static std::string getHost(StringRef URL) {
+  std::optional<URLHost> H = parseURLHost(URL);
+  return H ? H->Host : std::string();
+}
+
 /// Distribution::getFileName without its per-character callback: this runs
 /// on every wheel of the lock.
 static StringRef getFileNameFast(const Distribution &D) {
@@ -613,10 +619,8 @@ PreservedAnalyses ReproducibilityPass::run(Package &Pkg, AnalysisManager &AM) {
   }
   if (!Opts.AllowedIndexHosts.empty() && Pkg.Src.Kind == SourceKind::Registry &&
       Pkg.Src.Value.contains("://")) {
-    std::string Host = getURLAuthority(Pkg.Src.Value).Host;
-    if (none_of(Opts.AllowedIndexHosts, [&](const std::string &Allowed) {
-          return hostMatches(Pkg.Src.Value, Allowed);
-        }))
+    std::string Host = getHost(Pkg.Src.Value);
+    if (!isHostAllowed(Pkg.Src.Value, Opts.AllowedIndexHosts))
       Diags.report(Diags.create("LO305", Pkg.Src.Range,
                                 Pkg.getDisplayName() +
                                     " comes from index host '" + Host +

@@ -198,12 +198,10 @@ PreservedAnalyses EmitIRPass::run(Project &P, AnalysisManager &) {
 //===----------------------------------------------------------------------===//
 
 /// Whether \p URL is plain http to a host the user has not allowed with
-/// --allow-insecure-host (`host` or `host:port`).
+/// --allow-insecure-host (the downloader's rule, Support/URL.h).
 static bool isInsecureURL(StringRef URL, ArrayRef<std::string> Allowed) {
-  if (!URL.startswith_insensitive("http://"))
-    return false;
-  return none_of(Allowed,
-                 [&](const std::string &A) { return hostMatches(URL, A); });
+  return URL.trim().startswith_insensitive("http://") &&
+         !isHostAllowed(URL, Allowed);
 }
 
 PreservedAnalyses LockHygienePass::run(Package &Pkg, AnalysisManager &AM) {
@@ -235,7 +233,7 @@ PreservedAnalyses LockHygienePass::run(Package &Pkg, AnalysisManager &AM) {
        Pkg.Src.Kind == SourceKind::URL) &&
       isInsecureURL(Pkg.Src.Value, Allowed))
     Diags.report(Diags.create("LO302", Pkg.Src.Range,
-                              "source '" + Pkg.Src.Value + "' of " +
+                              "source '" + redactURL(Pkg.Src.Value) + "' of " +
                                   Pkg.getDisplayName() + " uses plain http",
                               Pkg.Name));
   if (Pkg.Sdist)

@@ -20,9 +20,12 @@ Error lambdaopt::writeFile(const Twine &Path, StringRef Data) {
                              EC.message().c_str());
   OS << Data;
   OS.close();
-  if (OS.has_error())
-    return createStringError(OS.error(), "cannot write %zu bytes to '%s': %s",
+  if (std::error_code WriteEC = OS.error()) {
+    // Cleared, or the stream's destructor would abort.
+    OS.clear_error();
+    return createStringError(WriteEC, "cannot write %zu bytes to '%s': %s",
                              Data.size(), Name.c_str(),
-                             OS.error().message().c_str());
+                             WriteEC.message().c_str());
+  }
   return Error::success();
 }

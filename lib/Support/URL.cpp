@@ -1,4 +1,4 @@
-//===- URL.cpp - Hosts of URLs --------------------------------------------===//
+//===- URL.cpp - URL hosts and redaction ----------------------------------===//
 //
 // Part of lambda-opt, under the Apache License v2.0.
 //
@@ -6,49 +6,145 @@
 
 #include "lambda-opt/Support/URL.h"
 
+#include "llvm/ADT/StringExtras.h"
+
 using namespace llvm;
 using namespace lambdaopt;
 
-URLAuthority lambdaopt::getURLAuthority(StringRef URLOrHost) {
-  StringRef Text = URLOrHost.trim();
-  StringRef DefaultPort;
-  size_t SchemeEnd = Text.find("://");
-  if (SchemeEnd != StringRef::npos) {
-    StringRef Scheme = Text.take_front(SchemeEnd);
-    if (Scheme.equals_insensitive("http"))
-      DefaultPort = "80";
-    else if (Scheme.equals_insensitive("https"))
-      DefaultPort = "443";
-    Text = Text.drop_front(SchemeEnd + 3);
-  }
-  StringRef Authority =
-      Text.take_until([](char C) { return C == '/' || C == '?' || C == '#'; });
-  size_t At = Authority.rfind('@');
-  if (At != StringRef::npos)
-    Authority = Authority.drop_front(At + 1);
-  URLAuthority Out;
-  StringRef Host, Port;
-  if (Authority.startswith("[")) {
-    size_t Close = Authority.find(']');
-    Host = Authority.slice(1, Close);
-    StringRef Rest =
-        Close == StringRef::npos ? "" : Authority.drop_front(Close + 1);
-    if (Rest.consume_front(":"))
-      Port = Rest;
+/// Splits `host[:port]` or `[v6][:port]` into its host and port.
+static bool splitHostPort(StringRef HostPort, std::string &Host,
+                          std::string &Port) {
+  StringRef H, P;
+  if (HostPort.startswith("[")) {
+    size_t Close = HostPort.find(']');
+    if (Close == StringRef::npos)
+      return false;
+    H = HostPort.slice(1, Close);
+    StringRef Rest = HostPort.drop_front(Close + 1);
+    if (!Rest.empty() && !Rest.consume_front(":"))
+      return false;
+    P = Rest;
+  } else if (HostPort.count(':') > 1) {
+    H = HostPort; // An IPv6 address without brackets has no port.
   } else {
-    std::tie(Host, Port) = Authority.split(':');
+    size_t Colon = HostPort.rfind(':');
+    H = HostPort.substr(0, Colon);
+    if (Colon != StringRef::npos)
+      P = HostPort.drop_front(Colon + 1);
   }
-  Out.Host = Host.lower();
-  Out.Port = (Port.empty() ? DefaultPort : Port).str();
-  return Out;
+  if (!P.empty() && !all_of(P, isDigit))
+    return false;
+  // Leading zeros do not make another port.
+  P = P.ltrim('0');
+  if (H.endswith("."))
+    H = H.drop_back();
+  if (H.empty())
+    return false;
+  Host = H.lower();
+  Port = P.str();
+  return true;
 }
 
-bool lambdaopt::hostMatches(StringRef URLOrHost, StringRef Pattern) {
-  URLAuthority Want = getURLAuthority(Pattern);
-  if (Want.Host.empty())
+static StringRef defaultPort(StringRef Scheme) {
+  if (Scheme == "http")
+    return "80";
+  if (Scheme == "https")
+    return "443";
+  return "";
+}
+
+std::optional<URLHost> lambdaopt::parseURLHost(StringRef URL) {
+  URL = URL.trim();
+  size_t SchemeEnd = URL.find("://");
+  if (SchemeEnd == StringRef::npos || SchemeEnd == 0)
+    return std::nullopt;
+  URLHost Result;
+  Result.Scheme = URL.take_front(SchemeEnd).lower();
+  StringRef Authority = URL.drop_front(SchemeEnd + 3);
+  Authority = Authority.take_until(
+      [](char C) { return C == '/' || C == '?' || C == '#' || C == '\\'; });
+  size_t At = Authority.rfind('@');
+  if (At != StringRef::npos) {
+    Result.HasUserInfo = true;
+    Authority = Authority.drop_front(At + 1);
+  }
+  if (!splitHostPort(Authority, Result.Host, Result.Port))
+    return std::nullopt;
+  if (Result.Port.empty())
+    Result.Port = defaultPort(Result.Scheme).str();
+  return Result;
+}
+
+bool lambdaopt::isHostAllowed(StringRef URL, ArrayRef<std::string> Allowed) {
+  std::optional<URLHost> Target = parseURLHost(URL);
+  if (!Target)
     return false;
-  URLAuthority Have = getURLAuthority(URLOrHost);
-  if (Have.Host != Want.Host)
-    return false;
-  return Want.Port.empty() || Want.Port == Have.Port;
+  for (const std::string &Entry : Allowed) {
+    StringRef E = StringRef(Entry).trim();
+    std::string Host, Port;
+    if (E.contains("://")) {
+      std::optional<URLHost> H = parseURLHost(E);
+      if (!H)
+        continue;
+      Host = H->Host;
+      // A URL entry names its port only when it writes one.
+      StringRef Authority = E.drop_front(E.find("://") + 3);
+      Authority = Authority.take_until(
+          [](char C) { return C == '/' || C == '?' || C == '#'; });
+      std::string IgnoredHost;
+      splitHostPort(Authority.substr(Authority.rfind('@') + 1), IgnoredHost,
+                    Port);
+    } else if (!splitHostPort(E, Host, Port)) {
+      continue;
+    }
+    if (Host != Target->Host)
+      continue;
+    if (Port.empty() || Port == Target->Port)
+      return true;
+  }
+  return false;
+}
+
+std::string lambdaopt::redactURL(StringRef URL) {
+  std::string Result;
+  size_t SchemeEnd = URL.find("://");
+  StringRef Rest = URL;
+  if (SchemeEnd != StringRef::npos) {
+    size_t AuthStart = SchemeEnd + 3;
+    size_t AuthEnd = URL.find_first_of("/?#", AuthStart);
+    StringRef Authority = URL.slice(AuthStart, AuthEnd);
+    size_t At = Authority.rfind('@');
+    Result = URL.take_front(AuthStart).str();
+    if (At != StringRef::npos) {
+      Result += "***";
+      Result += Authority.drop_front(At).str();
+    } else {
+      Result += Authority.str();
+    }
+    Rest = AuthEnd == StringRef::npos ? StringRef() : URL.drop_front(AuthEnd);
+  }
+  // Path, then the query with every value hidden, then the fragment.
+  size_t Query = Rest.find_first_of("?#");
+  Result += Rest.take_front(Query).str();
+  if (Query == StringRef::npos)
+    return Result;
+  Rest = Rest.drop_front(Query);
+  if (Rest.consume_front("?")) {
+    Result += '?';
+    StringRef Params = Rest.take_until([](char C) { return C == '#'; });
+    Rest = Rest.drop_front(Params.size());
+    SmallVector<StringRef, 8> Parts;
+    Params.split(Parts, '&');
+    for (size_t I = 0; I != Parts.size(); ++I) {
+      if (I)
+        Result += '&';
+      // `key=value` keeps its key; a bare `?secret` is all value.
+      if (!Parts[I].contains('='))
+        Result += Parts[I].empty() ? "" : "***";
+      else
+        Result += Parts[I].split('=').first.str() + "=***";
+    }
+  }
+  Result += Rest.str();
+  return Result;
 }

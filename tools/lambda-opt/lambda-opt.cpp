@@ -27,6 +27,7 @@
 #include "lambda-opt/Pipeline/PassBuilder.h"
 #include "lambda-opt/Plugin/PassPlugin.h"
 #include "lambda-opt/Support/Format.h"
+#include "lambda-opt/Support/Output.h"
 #include "lambda-opt/Support/SourceError.h"
 #include "lambda-opt/Support/Version.h"
 #include "lambda-opt/TOML/TOML.h"
@@ -177,6 +178,16 @@ static cl::list<std::string> Includes(
     cl::desc("The function's own code: a file or folder put at the artifact "
              "root (repeatable; e.g. --include=app)"),
     cl::value_desc("path"), cl::cat(PackagingCategory));
+static cl::opt<bool> IncludeHidden(
+    "include-hidden",
+    cl::desc("Ship what --include folders leave out by default: .git, .hg, "
+             ".svn, virtual environments, node_modules, .env*, editor files "
+             "(or include-hidden = true in [tool.lambda-opt])"),
+    cl::cat(PackagingCategory));
+static cl::opt<bool> NoIncludeHidden(
+    "no-include-hidden",
+    cl::desc("Leave those out, whatever [tool.lambda-opt] says"),
+    cl::cat(PackagingCategory));
 static cl::opt<bool>
     Force("force", cl::desc("Write the artifact even when errors were found"),
           cl::cat(PackagingCategory));
@@ -406,6 +417,8 @@ static Expected<std::string> inferEmitKind(StringRef Output) {
 /// Parses --config into \p P (so that errors are located and plugins see
 /// the table) and makes it the project's [tool.lambda-opt].
 static Error readConfigFile(Project &P, StringRef Path) {
+  if (Error E = checkInputFile(Path, "--config file"))
+    return E;
   ErrorOr<std::unique_ptr<MemoryBuffer>> Buffer = MemoryBuffer::getFile(Path);
   if (!Buffer)
     return createStringError(Buffer.getError(), "cannot read '%s': %s",
@@ -498,6 +511,8 @@ static Error applyCommandLine(ProjectOptions &Opts) {
     Opts.Force = *V;
   if (Optional<bool> V = getFlag(Deps, NoDeps))
     Opts.NoDeps = !*V;
+  if (Optional<bool> V = getFlag(IncludeHidden, NoIncludeHidden))
+    Opts.IncludeHidden = *V;
   if (!Handler.empty())
     Opts.Handler = Handler;
   if (!BaseImage.empty())
@@ -769,6 +784,9 @@ static void checkProject(StringRef Input, PassBuilder &PB,
 
 int main(int argc, char **argv) {
   InitLLVM X(argc, argv);
+  // I/O failures and fatal errors: one error line and exit 2, no crash
+  // report; a closed pipe is a write error (see Support/Output.h).
+  installToolErrorHandlers("lambda-opt", ExitUsage);
   // Without TZ, glibc stats /etc/localtime on every local-time conversion,
   // and libzip converts the time of every wheel entry it reads. Nothing the
   // tool writes depends on the time zone, so pin it.
@@ -930,15 +948,9 @@ int main(int argc, char **argv) {
   renderDiagnostics(*Format, Run.Diags, Ctx, DiagOS);
 
   // Write: the text output, whole or not at all.
-  if (EmitsText || !TextOutput.empty()) {
-    if (OutputPath == "-") {
-      outs() << TextOutput;
-      outs().flush();
-    } else if (Error E = writeFileAtomically(OutputPath + ".tmp-%%%%%%%%",
-                                             OutputPath, TextOutput)) {
+  if (EmitsText || !TextOutput.empty())
+    if (Error E = writeOutput(OutputPath, TextOutput))
       return fail(std::move(E));
-    }
-  }
 
   // Summary: what was checked, and how big the result is.
   if (!Quiet)

@@ -264,11 +264,21 @@ TEST_F(FetchTest, FindLinksWinsOverCache) {
   R.Sha256Hex = std::string("sha256:") + AbcSha;
   FetchOptions O = options();
   O.Offline = true;
+  ASSERT_FALSE(sys::fs::create_directories(join("empty-links")));
   O.FindLinks = {join("empty-links"), Links};
   Expected<std::vector<FetchedWheel>> Got = fetchWheels({R}, O);
   ASSERT_TRUE(bool(Got)) << toString(Got.takeError());
   EXPECT_EQ((*Got)[0].From, WheelSourceKind::FindLinks);
   EXPECT_EQ((*Got)[0].Path, Links + "/" + Name);
+
+  // A find-links folder that does not exist is an error, not skipped.
+  O.FindLinks = {join("no-such-links"), Links};
+  Got = fetchWheels({R}, O);
+  ASSERT_FALSE(bool(Got));
+  EXPECT_EQ(toString(Got.takeError()), "find-links folder '" +
+                                           join("no-such-links") +
+                                           "': No such file or directory (fix the path given to "
+                "--find-links or find-links in [tool.lambda-opt])");
 
   // Without find-links the cache serves it.
   O.FindLinks.clear();

@@ -55,6 +55,7 @@
 #include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -108,8 +109,11 @@ struct RejectedWheel {
 /// One package the deployment installs.
 struct InstalledPackage {
   const Package *Pkg = nullptr;
-  /// One shortest dependency path: package names from a root to this one.
-  std::vector<std::string> Path;
+  /// The breadth-first tree of the traversal (package -> the package it
+  /// was first reached from; roots map to null), shared by every package so
+  /// that a deep dependency chain costs memory linear in its length.
+  std::shared_ptr<const llvm::DenseMap<const Package *, const Package *>>
+      ParentTree;
   /// The package's own source is a path, directory or editable tree.
   bool IsLocal = false;
   /// Some package before it on Path is an installed local tree.
@@ -123,7 +127,9 @@ struct InstalledPackage {
   /// that lost to a better one are not listed.
   std::vector<RejectedWheel> Rejected;
 
-  /// Path joined with " -> ", e.g. "app -> fastapi -> pydantic-core".
+  /// One shortest dependency path: package names from a root to this one.
+  std::vector<llvm::StringRef> getPath() const;
+  /// getPath() joined with " -> ", e.g. "app -> fastapi -> pydantic-core".
   std::string getPathString() const;
   /// True when the package has wheels but none fits the target.
   bool hasNoCompatibleWheel() const;

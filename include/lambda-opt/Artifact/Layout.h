@@ -82,6 +82,10 @@ struct LayoutOptions {
   std::string ScriptInterpreter = "/var/lang/bin/python3";
   LayoutFilters Filters;
   WheelLimits Limits;
+  /// Ship what an --include folder holds by default left out: version
+  /// control and editor folders, virtual environments, node_modules,
+  /// `.env*` and editor backup files (InstallPlan::Excluded).
+  bool IncludeHidden = false;
 };
 
 /// Where the bytes of a planned file come from.
@@ -114,6 +118,9 @@ struct InstallPlan {
   std::vector<PlannedFile> Files;
   /// Things done differently from a plain extraction, for the user.
   std::vector<std::string> Notes;
+  /// What --include folders held and the plan left out, as artifact paths
+  /// with the reason ("app/.git/ (version control)"), in walk order.
+  std::vector<std::string> Excluded;
   FilterStats Tests, Pycache, Stubs, Packages;
   /// Sum of Files[*].Size.
   uint64_t UncompressedSize = 0;

@@ -16,6 +16,8 @@
 #ifndef LAMBDA_OPT_FETCH_FETCH_H
 #define LAMBDA_OPT_FETCH_FETCH_H
 
+#include "lambda-opt/Support/URL.h"
+
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -71,8 +73,11 @@ struct FetchOptions {
   unsigned Retries = 3;
   /// Delay before the first retry; it doubles on every further retry.
   unsigned RetryBaseDelayMs = 200;
-  /// Seconds allowed for connecting, and for a transfer to stall.
+  /// Seconds allowed for connecting, and over which a transfer must average
+  /// at least 1 kB/s (a trickling server is cut off like a stalled one).
   unsigned TimeoutSeconds = 30;
+  /// Seconds one transfer may take in all (0: 30 minutes).
+  unsigned TotalTimeoutSeconds = 0;
   /// Leave the sha256 check of local and --find-links files to the caller,
   /// which maps each wheel anyway and hashes it there instead of reading it
   /// twice (FetchedWheel::UncheckedSha256 says what to expect). Sizes are
@@ -103,10 +108,6 @@ struct FetchedWheel {
 /// ($NETRC, else ~/.netrc).
 llvm::Expected<std::vector<FetchedWheel>>
 fetchWheels(llvm::ArrayRef<WheelRequest> Requests, const FetchOptions &Opts);
-
-/// Returns \p URL with any user information (user name, password) replaced
-/// by "***", e.g. "https://***@host/simple/".
-std::string redactURL(llvm::StringRef URL);
 
 /// Returns the percent-decoded last path segment of \p URL (query and
 /// fragment ignored), or an error when that is not a usable file name.

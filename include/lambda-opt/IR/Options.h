@@ -57,6 +57,9 @@ struct ProjectOptions {
   /// Emission.
   std::string OutputPath = "-";
   std::vector<std::string> Includes;
+  /// Ship what --include folders leave out by default (VCS and editor
+  /// folders, virtual environments, node_modules, .env*, backup files).
+  bool IncludeHidden = false;
   bool Force = false;
   std::optional<int64_t> SourceDateEpoch;
   std::string Handler;
