@@ -10,6 +10,8 @@
 #include "lambda-opt/Artifact/ZipWriter.h"
 #include "lambda-opt/Diagnostics/DiagnosticEngine.h"
 #include "lambda-opt/Fetch/Fetch.h"
+#include "lambda-opt/Lints/Lints.h"
+#include "lambda-opt/Native/NativeAudit.h"
 #include "lambda-opt/Passes/InstallSetAnalysis.h"
 #include "lambda-opt/Standards/Marker.h"
 #include "lambda-opt/Target/Runtime.h"
@@ -270,6 +272,77 @@ Expected<InstallPlan *> lambdaopt::getOrBuildInstallPlan(Project &P,
   return P.Plan.get();
 }
 
+/// Error findings stop emission unless --force; returns true to go on.
+static bool mayWrite(const ProjectOptions &Opts, AnalysisManager &AM) {
+  unsigned Errors = AM.getDiagnostics().getCount(Severity::Error);
+  if (!Errors || Opts.Force)
+    return true;
+  WithColor::note(errs(), "lambda-opt")
+      << "not writing '" << Opts.OutputPath << "': " << Errors
+      << " error finding" << (Errors == 1 ? "" : "s")
+      << " (--force writes it anyway)\n";
+  return false;
+}
+
+Expected<bool> lambdaopt::checkPlanBeforeWriting(Project &P,
+                                                 AnalysisManager &AM,
+                                                 InstallPlan &Plan,
+                                                 LayoutKind K, bool CheckSize) {
+  const ProjectOptions &Opts = P.Options;
+  DiagnosticEngine &Diags = AM.getDiagnostics();
+  Expected<const RuntimeInfo *> RT = findRuntime(Opts.Runtime);
+  if (!RT)
+    return RT.takeError();
+  Expected<ArchKind> Arch = parseArch(Opts.Arch);
+  if (!Arch)
+    return Arch.takeError();
+  auto RangeOf = [&](StringRef Name) {
+    ArrayRef<Package *> Found = P.lookup(normalizeName(Name));
+    if (Found.empty())
+      return SMRange();
+    const Package &Pkg = *Found.front();
+    return Pkg.NameRange.isValid() ? Pkg.NameRange : Pkg.Range;
+  };
+  bool NativeSelected = Diags.isEnabled("LO110") || Diags.isEnabled("LO111") ||
+                        Diags.isEnabled("LO112") || Diags.isEnabled("LO113");
+  if (!P.NativeAudited && NativeSelected) {
+    NativeAuditOptions NO;
+    if (K == LayoutKind::Layer)
+      NO.Root = formatv("/opt/python/lib/python3.{0}/site-packages",
+                        (*RT)->PythonMinor)
+                    .str();
+    NO.HasLayers = !Opts.LayerSizes.empty();
+    Expected<NativeAuditResult> Audit = auditInstallPlan(Plan, **RT, *Arch, NO);
+    if (!Audit)
+      return Audit.takeError();
+    reportNativeIssues(*Audit, Plan, Plan.WheelPackages, **RT, *Arch, Diags,
+                       RangeOf);
+    P.NativeAudited = true;
+  }
+  bool SizeReported = any_of(Diags.getDiagnostics(), [](const Diagnostic &D) {
+    return D.Code == "LO202";
+  });
+  if (CheckSize && !SizeReported && Diags.isEnabled("LO202")) {
+    SizeBudget Budget = getSizeBudget(Opts);
+    if (Plan.UncompressedSize > Budget.Bytes) {
+      SMRange Where;
+      if (const Package *Root = P.getRootPackage())
+        Where = Root->Range;
+      if (Opts.SizeBudget && Opts.SizeBudgetRange.isValid())
+        Where = Opts.SizeBudgetRange;
+      Diagnostic D = Diags.create(
+          "LO202", Where,
+          "the artifact unzips to " + formatMegabytes(Plan.UncompressedSize) +
+              " (" + formatThousands(Plan.UncompressedSize) + " bytes), over " +
+              Budget.Text);
+      D.FixHint = "drop what the function does not import, move large "
+                  "packages to a layer, or ship a container image (10 GB)";
+      Diags.report(std::move(D));
+    }
+  }
+  return mayWrite(Opts, AM);
+}
+
 Expected<PreservedAnalyses> PlanInstallPass::run(Project &P,
                                                  AnalysisManager &AM) {
   P.Plan.reset();
@@ -318,18 +391,18 @@ Expected<PreservedAnalyses> EmitArchivePass<K>::run(Project &P,
   if (Opts.OutputPath.empty() || Opts.OutputPath == "-")
     return makeError("--emit=" + What +
                      " writes a file; name it with -o <file>.zip");
-  unsigned Errors = AM.getDiagnostics().getCount(Severity::Error);
-  if (Errors && !Opts.Force) {
-    WithColor::note(errs(), "lambda-opt")
-        << "not writing '" << Opts.OutputPath << "': " << Errors
-        << " error finding" << (Errors == 1 ? "" : "s")
-        << " (--force writes it anyway)\n";
+  if (!mayWrite(Opts, AM))
     return PreservedAnalyses::all();
-  }
   Expected<InstallPlan *> PlanOrErr = getOrBuildInstallPlan(P, AM);
   if (!PlanOrErr)
     return PlanOrErr.takeError();
   InstallPlan &Plan = **PlanOrErr;
+  Expected<bool> Write =
+      checkPlanBeforeWriting(P, AM, Plan, K, /*CheckSize=*/true);
+  if (!Write)
+    return Write.takeError();
+  if (!*Write)
+    return PreservedAnalyses::all();
   Expected<const ZipModule *> Zip = getZipModule();
   if (!Zip)
     return Zip.takeError();

@@ -156,12 +156,22 @@ void checkHandlerModule(ArrayRef<ImageLayerSpec> Layers, StringRef Handler) {
 }
 
 /// The image's layers, with bytecode when asked for and possible.
-Expected<std::vector<ImageLayerSpec>> prepareLayers(Project &P,
-                                                    AnalysisManager &AM) {
+/// \p Stopped is set when error findings stop the image.
+Expected<std::vector<ImageLayerSpec>>
+prepareLayers(Project &P, AnalysisManager &AM, bool &Stopped) {
   const ProjectOptions &Opts = P.Options;
   Expected<InstallPlan *> Plan = getOrBuildInstallPlan(P, AM);
   if (!Plan)
     return Plan.takeError();
+  // An image has no 250 MB limit, but its native code must still load.
+  Expected<bool> Write =
+      checkPlanBeforeWriting(P, AM, **Plan, LayoutKind::Function,
+                             /*CheckSize=*/false);
+  if (!Write)
+    return Write.takeError();
+  Stopped = !*Write;
+  if (Stopped)
+    return std::vector<ImageLayerSpec>();
   Expected<std::vector<ImageLayerSpec>> Layers = buildImageLayers(**Plan);
   if (!Layers)
     return Layers.takeError();
@@ -221,9 +231,12 @@ Expected<PreservedAnalyses> EmitImagePass::run(Project &P,
   if (!mayWrite(Opts, AM))
     return PreservedAnalyses::all();
 
-  Expected<std::vector<ImageLayerSpec>> Layers = prepareLayers(P, AM);
+  bool Stopped = false;
+  Expected<std::vector<ImageLayerSpec>> Layers = prepareLayers(P, AM, Stopped);
   if (!Layers)
     return Layers.takeError();
+  if (Stopped)
+    return PreservedAnalyses::all();
   Expected<ImageResult> Result = (*OCI)->WriteOCIImage(
       Opts.OutputPath, *Layers, *Config, Base ? &*Base : nullptr);
   if (!Result)
@@ -256,9 +269,12 @@ Expected<PreservedAnalyses> EmitImageContextPass::run(Project &P,
   if (!mayWrite(Opts, AM))
     return PreservedAnalyses::all();
 
-  Expected<std::vector<ImageLayerSpec>> Layers = prepareLayers(P, AM);
+  bool Stopped = false;
+  Expected<std::vector<ImageLayerSpec>> Layers = prepareLayers(P, AM, Stopped);
   if (!Layers)
     return Layers.takeError();
+  if (Stopped)
+    return PreservedAnalyses::all();
   std::vector<ImageFile> TaskRoot;
   for (ImageLayerSpec &L : *Layers)
     for (ImageFile &F : L.Files)

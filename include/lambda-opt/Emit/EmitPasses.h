@@ -73,6 +73,16 @@ buildInstallPlan(const Project &P, const InstallSet &Set);
 llvm::Expected<InstallPlan *> getOrBuildInstallPlan(Project &P,
                                                     AnalysisManager &AM);
 
+/// The last checks on \p Plan before an artifact is written, with the
+/// real bytes whatever the lints saw: the native audit (LO110-LO113) when no
+/// lint did it, and, when \p CheckSize, the unzipped size against 250 MB
+/// minus the layers (LO202) when no lint reported it. Returns false, after
+/// saying why on stderr, when error findings stop the artifact (unless
+/// Options.Force).
+llvm::Expected<bool> checkPlanBeforeWriting(Project &P, AnalysisManager &AM,
+                                            InstallPlan &Plan, LayoutKind K,
+                                            bool CheckSize);
+
 /// `plan-install`: builds Project::Plan.
 struct PlanInstallPass : PassInfoMixin<PlanInstallPass> {
   llvm::Expected<PreservedAnalyses> run(Project &P, AnalysisManager &AM);
