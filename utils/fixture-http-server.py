@@ -8,6 +8,9 @@ Fault modes let tests exercise retries, truncation and authentication:
   --status CODE     answer every request with CODE and a short body
   --require-auth U:P  answer 401 unless HTTP Basic credentials U:P are sent
   --slow MS         wait MS milliseconds before answering
+  --ignore-range    answer range requests with the whole file (200)
+Range requests (one "bytes=A-B", "bytes=A-" or "bytes=-N" range) are
+answered with 206 and a Content-Range header unless --ignore-range.
 The bound port is printed on stdout and, with --port-file, written to that
 file (atomically). --log FILE appends "METHOD PATH STATUS" per request. The
 server exits by itself after --timeout seconds.
@@ -83,6 +86,23 @@ def make_handler(args, lock, counts):
                 return
             with open(full, "rb") as f:
                 body = f.read()
+            wanted = self.headers.get("Range", "")
+            if wanted.startswith("bytes=") and not args.ignore_range:
+                first, _, last = wanted[len("bytes="):].partition("-")
+                size = len(body)
+                if not first:
+                    start, end = max(0, size - int(last)), size - 1
+                else:
+                    start = int(first)
+                    end = min(int(last), size - 1) if last else size - 1
+                if start >= size or start > end:
+                    self.reply(416, b"", [("Content-Range", "bytes */%d" % size)])
+                    return
+                self.reply(206, body[start:end + 1],
+                           [("Content-Range",
+                             "bytes %d-%d/%d" % (start, end, size)),
+                            ("Content-Type", "application/octet-stream")])
+                return
             if not args.truncate:
                 self.reply(200, body,
                            [("Content-Type", "application/octet-stream")])
@@ -110,6 +130,7 @@ def main():
     parser.add_argument("--status", type=int, default=0)
     parser.add_argument("--require-auth")
     parser.add_argument("--slow", type=int, default=0)
+    parser.add_argument("--ignore-range", action="store_true")
     parser.add_argument("--timeout", type=float, default=60.0)
     args = parser.parse_args()
 

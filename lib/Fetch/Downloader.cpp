@@ -443,7 +443,8 @@ size_t readHeader(char *Ptr, size_t Size, size_t N, void *User) {
   return Size * N;
 }
 
-/// GETs \p Range ("bytes=...") of \p URL, keeping at most \p Limit bytes.
+/// GETs \p Range ("A-B" or "-N", as libcurl takes it) of \p URL, keeping at
+/// most \p Limit bytes.
 RangeReply getRange(const std::string &URL, const URLInfo &Info, bool Insecure,
                     const DownloadContext &Ctx, const std::string &Range,
                     uint64_t Limit) {
@@ -499,13 +500,11 @@ RangeResult fetchDirectory(const RangeJob &Job, const DownloadContext &Ctx) {
   if (Info->Scheme != "http" && Info->Scheme != "https")
     return Fail("unsupported URL scheme '" + Info->Scheme + "'");
 
-  std::string TailRange =
-      Job.Size
-          ? "bytes=" +
-                std::to_string(*Job.Size > ZipTailSize ? *Job.Size - ZipTailSize
-                                                       : 0) +
-                "-" + std::to_string(*Job.Size ? *Job.Size - 1 : 0)
-          : "bytes=-" + std::to_string(ZipTailSize);
+  std::string TailRange = "-" + std::to_string(ZipTailSize);
+  if (Job.Size && *Job.Size)
+    TailRange =
+        std::to_string(*Job.Size > ZipTailSize ? *Job.Size - ZipTailSize : 0) +
+        "-" + std::to_string(*Job.Size - 1);
   RangeReply Tail =
       getRange(Job.URL, *Info, Insecure, Ctx, TailRange, ZipTailSize);
   if (Tail.Status == 200) {
@@ -534,7 +533,7 @@ RangeResult fetchDirectory(const RangeJob &Job, const DownloadContext &Ctx) {
       return Fail("a central directory of " + Twine(Loc->Size) + " bytes");
     RangeReply CD = getRange(
         Job.URL, *Info, Insecure, Ctx,
-        "bytes=" + std::to_string(Loc->Offset) + "-" +
+        std::to_string(Loc->Offset) + "-" +
             std::to_string(Loc->Offset + std::max<uint64_t>(Loc->Size, 1) - 1),
         Loc->Size);
     if (CD.Status == 200) {
