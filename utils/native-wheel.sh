@@ -4,10 +4,10 @@
 # Part of lambda-opt, under the Apache License v2.0.
 #
 # ===-----------------------------------------------------------------------===#
-# Usage: native-wheel.sh CC FIXTURE-COMMAND... KIND OUT
+# Usage: native-wheel.sh CC FIXTURE-COMMAND... KIND OUT [TAG]
 #
-# Builds one wheel, tagged cp39-abi3-manylinux_2_17_x86_64 (so that every
-# runtime from python3.9 picks it), whose shared object is compiled by CC
+# Builds one wheel, tagged TAG (by default cp39-abi3-manylinux_2_17_x86_64,
+# which every runtime from python3.9 picks), whose shared object is built by CC
 # for the build machine (x86_64) and needs what KIND says:
 #   statx     fsinfo: GLIBC_2.28, through statx()
 #   libgl     opencv-python: libGL.so.1 (a stub linked against, not shipped)
@@ -26,7 +26,7 @@ kind=$1
 out=$2
 src=$out/src-$kind
 mkdir -p "$src" "$out/wheels"
-tag=cp39-abi3-manylinux_2_17_x86_64
+tag=${3:-cp39-abi3-manylinux_2_17_x86_64}
 
 wheel() {
   $fixture wheel --tag $tag --out "$out/wheels" "$@"

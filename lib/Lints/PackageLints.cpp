@@ -381,11 +381,16 @@ Expected<PreservedAnalyses> WheelAvailabilityPass::run(Project &P,
                            "." + Twine(RT.GlibcMinor) + ", " +
                            getArchName(Target.Arch) + ")",
                        Pkg.Name);
-      D.FixHint = "build the wheel in " + RT.BaseImage.str() + " (" +
-                  getLambdaArchName(Target.Arch).str() +
-                  ") and lock it from a find-links folder, or pin a release "
-                  "of " +
-                  Pkg.Name.str() + " that ships wheels";
+      D.FixHint =
+          "build the wheel in " + RT.BaseImage.str() + " (" +
+          getLambdaArchName(Target.Arch).str() +
+          "), e.g. `pip wheel --no-deps " + Pkg.Name.str() +
+          "==" + Pkg.Version.str() + " -w wheels`, lock it " +
+          "with `uv lock --find-links wheels` and pass --find-links=wheels " +
+          "(a linux_" + getArchName(Target.Arch).str() +
+          " wheel from there is accepted once its native code passes "
+          "LO110-LO113), or pin a release of " +
+          Pkg.Name.str() + " that ships wheels";
     } else {
       D = Diags.create("LO101", getPackageRange(Pkg), Advice[I].Message,
                        Pkg.Name);
