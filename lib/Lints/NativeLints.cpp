@@ -53,18 +53,27 @@ Expected<PreservedAnalyses> NativeAuditPass::run(Project &P,
     WheelInput In;
     In.Path = std::move(Path);
     In.Package = IP.Pkg->Name.str();
+    In.Sha256 = IP.Wheel->getSHA256().str();
     Inputs.push_back(std::move(In));
     Packages.push_back(IP.Pkg);
   }
   const TargetConfig &Target = (*R)->getTarget();
   LayoutOptions LO;
   LO.PythonVersion = formatv("3.{0}", Target.Runtime->PythonMinor).str();
-  Expected<InstallPlan> Plan = planInstall(Inputs, {}, LO);
-  if (!Plan) {
+  // The plan is the one an emitter would build from the same files (every
+  // hash checked, the function's own files included), so it becomes the
+  // project's plan: an emitter later in the pipeline writes it as is.
+  std::vector<IncludePath> Includes;
+  for (const std::string &Path : Opts.Includes)
+    Includes.push_back({Path});
+  Expected<InstallPlan> Planned = planInstall(Inputs, Includes, LO);
+  if (!Planned) {
     // A wheel that cannot be planned is the emitter's error to report.
-    consumeError(Plan.takeError());
+    consumeError(Planned.takeError());
     return PreservedAnalyses::all();
   }
+  std::shared_ptr<InstallPlan> Plan =
+      std::make_shared<InstallPlan>(std::move(*Planned));
   NativeAuditOptions NO;
   NO.HasLayers = !Opts.LayerSizes.empty();
   Expected<NativeAuditResult> Audit =
@@ -79,5 +88,7 @@ Expected<PreservedAnalyses> NativeAuditPass::run(Project &P,
                        return SMRange();
                      });
   P.NativeAudited = true;
+  if (!P.Plan)
+    P.Plan = std::move(Plan);
   return PreservedAnalyses::all();
 }

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "LintSupport.h"
+#include "lambda-opt/Artifact/Layout.h"
 #include "lambda-opt/Artifact/Wheel.h"
 #include "lambda-opt/Diagnostics/DiagnosticEngine.h"
 #include "lambda-opt/Fetch/Fetch.h"
@@ -504,6 +505,17 @@ Expected<PreservedAnalyses> SizeBudgetPass::run(Project &P,
   for (const InstalledPackage &IP : (*R)->get().Packages) {
     if (!IP.Wheel)
       continue;
+    // A plan built earlier in the pipeline has the wheels open already.
+    if (P.Plan) {
+      auto It = llvm::find(P.Plan->WheelPackages, IP.Pkg->Name);
+      if (It != P.Plan->WheelPackages.end()) {
+        uint64_t Bytes = P.Plan->Wheels[It - P.Plan->WheelPackages.begin()]
+                             ->getUnpackedSize();
+        Unzipped.push_back({&IP, Bytes});
+        UnzippedTotal += Bytes;
+        continue;
+      }
+    }
     std::string Path = findLocalWheel(*IP.Wheel, Opts, LocalCache);
     if (!Path.empty()) {
       Expected<std::unique_ptr<WheelArchive>> W = WheelArchive::open(Path);
