@@ -14,6 +14,8 @@
 #   aarch64   fastcodec: an x86_64 object whose e_machine says aarch64
 #   bundled   zfast: a library under zfast.libs/ found through $ORIGIN RUNPATH
 #   glibcxx   cxxcore: GLIBCXX_3.4.26 from libstdc++.so.6 (a stub)
+#   libfoo    foolink: libfoo.so.3 (a stub), a library the runtime table
+#             neither lists nor knows to be absent
 #   plain     plainext: nothing beyond what every runtime has
 # The wheel goes to OUT/wheels; its path is printed.
 set -e
@@ -87,6 +89,15 @@ glibcxx)
   $cc -shared -fPIC -o "$src/ext.so" "$src/ext.c" -L"$src" -lstdc++
   wheel --name cxxcore --version 1.0 --file 'cxxcore/__init__.py=' \
     --file "cxxcore/_core.abi3.so=@$src/ext.so"
+  ;;
+libfoo)
+  echo 'void foo(void) {}' > "$src/foo.c"
+  echo 'void foo(void); void bar(void) { foo(); }' > "$src/ext.c"
+  $cc -shared -fPIC -o "$src/libfoo.so.3" -Wl,-soname,libfoo.so.3 "$src/foo.c"
+  ln -sf libfoo.so.3 "$src/libfoo.so"
+  $cc -shared -fPIC -o "$src/ext.so" "$src/ext.c" -L"$src" -lfoo
+  wheel --name foolink --version 1.0 --file 'foolink/__init__.py=' \
+    --file "foolink/_ext.abi3.so=@$src/ext.so"
   ;;
 plain)
   echo 'int answer(void) { return 42; }' > "$src/ext.c"

@@ -228,6 +228,7 @@ lambdaopt::auditInstallPlan(const InstallPlan &Plan, const RuntimeInfo &RT,
     Groups[Key].push_back(I);
   }
   NativeAuditResult Result;
+  Result.HasLayers = Opts.HasLayers;
   if (Groups.empty())
     return Result;
   Expected<const ElfModule *> Elf = getElfModule();
@@ -403,8 +404,17 @@ void lambdaopt::reportNativeIssues(const NativeAuditResult &Result,
                "in the libraries known to be in " +
                RT.BaseImage.str() + " (that list may be incomplete)";
       D = Diags.create("LO113", Range, Msg, Package);
-      if (!I.Certain)
+      if (!I.Certain) {
         D.Level = std::min(D.Level, Severity::Warning);
+        D.Notes.push_back(
+            formatv("a warning, not an error: the list of {0}'s system "
+                    "libraries (read {1}) is not exhaustive{2}",
+                    RT.Identifier, RT.System ? RT.System->ReadDate : "never",
+                    Result.HasLayers ? ", and a layer's lib/ (/opt/lib) may "
+                                       "provide it"
+                                     : "")
+                .str());
+      }
       D.Notes.push_back("searched: its RPATH/RUNPATH, then LD_LIBRARY_PATH "
                         "/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/"
                         "runtime/lib:/var/task:/var/task/lib:/opt/lib");

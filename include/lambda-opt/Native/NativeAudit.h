@@ -74,6 +74,8 @@ struct NativeAuditOptions {
 /// What the audit looked at and found.
 struct NativeAuditResult {
   unsigned FilesAudited = 0;
+  /// NativeAuditOptions::HasLayers, for the findings' wording.
+  bool HasLayers = false;
   std::vector<NativeIssue> Issues;
 };
 
