@@ -319,8 +319,9 @@ Expected<bool> lambdaopt::checkPlanBeforeWriting(Project &P,
                        RangeOf);
     P.NativeAudited = true;
   }
+  // An estimate (a warning) does not count: the real bytes decide.
   bool SizeReported = any_of(Diags.getDiagnostics(), [](const Diagnostic &D) {
-    return D.Code == "LO202";
+    return D.Code == "LO202" && D.Level == Severity::Error;
   });
   if (CheckSize && !SizeReported && Diags.isEnabled("LO202")) {
     SizeBudget Budget = getSizeBudget(Opts);

@@ -42,6 +42,21 @@ bool isNativeCandidate(const PlannedFile &F) {
   return Name.endswith(".so") || Name.contains(".so.") || (F.Mode & 0111) != 0;
 }
 
+/// "a Mach-O file" or "a Windows PE file" for a file named like a shared
+/// object whose bytes are one; "" otherwise (scripts, data).
+StringRef getForeignObjectKind(StringRef Path, StringRef Bytes) {
+  StringRef Name = sys::path::filename(Path, sys::path::Style::posix);
+  if (!Name.endswith(".so") && !Name.contains(".so."))
+    return "";
+  if (Bytes.startswith("\xcf\xfa\xed\xfe") ||
+      Bytes.startswith("\xce\xfa\xed\xfe") ||
+      Bytes.startswith("\xca\xfe\xba\xbe"))
+    return "a Mach-O (macOS) file";
+  if (Bytes.startswith("MZ"))
+    return "a Windows PE file";
+  return "";
+}
+
 /// "a.b" of "PREFIX a.b[.c]" as two numbers; None when \p V does not start
 /// with \p Prefix and a number.
 Optional<std::pair<unsigned, unsigned>> parseVersion(StringRef V,
@@ -160,7 +175,7 @@ struct Auditor {
       Issue(NativeIssueKind::WrongArch,
             getElfMachineName(Info.Machine) +
                 (Info.Is64Bit ? " 64-bit" : " 32-bit") +
-                (Info.IsLittleEndian ? "" : " big-endian"));
+                (Info.IsLittleEndian ? "" : " big-endian") + " code");
       return; // Nothing else of it matters: it cannot load at all.
     }
     if (Info.Type != ELF::ET_DYN && Info.Type != ELF::ET_EXEC)
@@ -251,8 +266,20 @@ lambdaopt::auditInstallPlan(const InstallPlan &Plan, const RuntimeInfo &RT,
             Failure = joinErrors(std::move(Failure), Bytes.takeError());
             return;
           }
-          if (!hasElfMagic(*Bytes))
+          if (!hasElfMagic(*Bytes)) {
+            // A shared object built for macOS or Windows cannot load either.
+            StringRef Kind = getForeignObjectKind(F.Path, *Bytes);
+            if (Kind.empty())
+              continue;
+            NativeIssue Foreign;
+            Foreign.Kind = NativeIssueKind::WrongArch;
+            Foreign.Wheel = Key;
+            Foreign.File = F.Path;
+            Foreign.Requirement = Kind.str();
+            Found[I].push_back(std::move(Foreign));
+            Audited[I] = true;
             continue;
+          }
           Expected<ElfInfo> Info = (*Elf)->ReadElf(*Bytes);
           if (!Info) {
             // Not a loadable object (a truncated or foreign file named .so):
@@ -347,7 +374,7 @@ void lambdaopt::reportNativeIssues(const NativeAuditResult &Result,
     switch (I.Kind) {
     case NativeIssueKind::WrongArch:
       D = Diags.create("LO110", Range,
-                       Who + " is " + I.Requirement + " code; " + Target +
+                       Who + " is " + I.Requirement + "; " + Target +
                            " loads only " + getArchName(Arch) +
                            " 64-bit little-endian ELF files (\"invalid ELF "
                            "header\")",
@@ -355,9 +382,10 @@ void lambdaopt::reportNativeIssues(const NativeAuditResult &Result,
       D.FixHint = "use a wheel whose native code is built for " +
                   getArchName(Arch).str() + " (a manylinux2014_" +
                   getArchName(Arch).str() + " wheel), or " + Rebuild;
-      if (I.Requirement == "aarch64 64-bit" && Arch == ArchKind::X86_64)
+      if (I.Requirement == "aarch64 64-bit code" && Arch == ArchKind::X86_64)
         D.FixHint += ", or deploy with --arch=arm64";
-      else if (I.Requirement == "x86_64 64-bit" && Arch == ArchKind::AArch64)
+      else if (I.Requirement == "x86_64 64-bit code" &&
+               Arch == ArchKind::AArch64)
         D.FixHint += ", or deploy with --arch=x86_64";
       break;
     case NativeIssueKind::GlibcTooNew: {

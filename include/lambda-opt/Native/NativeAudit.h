@@ -55,7 +55,7 @@ struct NativeIssue {
   unsigned Wheel = ~0u;
   /// The file's path in the artifact.
   std::string File;
-  /// What it needs: "aarch64 64-bit little-endian", "GLIBC_2.28",
+  /// What it needs or is: "aarch64 64-bit code", "GLIBC_2.28",
   /// "GLIBCXX_3.4.26", "libGL.so.1".
   std::string Requirement;
   /// False when the runtime's library list is not known to be exhaustive
