@@ -129,9 +129,11 @@ struct Auditor {
     return Out;
   }
 
-  /// Where \p Soname, needed by the file at \p Path, is found: 0 nowhere,
-  /// 1 in the artifact, 2 in the system.
-  int resolve(const ElfInfo &Info, StringRef Path, StringRef Soname) const {
+  /// Where the loader finds a needed library.
+  enum class Found { Nowhere, InArtifact, InSystem };
+
+  /// Where \p Soname, needed by the file at \p Path, is found.
+  Found resolve(const ElfInfo &Info, StringRef Path, StringRef Soname) const {
     std::string Origin =
         sys::path::parent_path(absolute(Path), sys::path::Style::posix).str();
     if (Soname.contains('/')) {
@@ -139,7 +141,7 @@ struct Auditor {
       SmallString<256> P(Soname.startswith("/") ? "" : "/var/task");
       sys::path::append(P, sys::path::Style::posix, Soname);
       sys::path::remove_dots(P, true, sys::path::Style::posix);
-      return Index.count(P) ? 1 : 0;
+      return Index.count(P) ? Found::InArtifact : Found::Nowhere;
     }
     std::vector<std::string> Dirs;
     // DT_RPATH counts only when the file has no DT_RUNPATH.
@@ -152,11 +154,11 @@ struct Auditor {
       Dirs.push_back(expandOrigin(D, Origin));
     for (const std::string &D : Dirs) {
       if (inArtifact(D, Soname))
-        return 1;
+        return Found::InArtifact;
       if (is_contained(SystemDirs, StringRef(D)) && isSystem(Soname))
-        return 2;
+        return Found::InSystem;
     }
-    return isSystem(Soname) ? 2 : 0;
+    return isSystem(Soname) ? Found::InSystem : Found::Nowhere;
   }
 
   void audit(const PlannedFile &F, unsigned WheelIndex, const ElfInfo &Info,
@@ -183,12 +185,12 @@ struct Auditor {
 
     StringSet<> Bundled; // Needed libraries the artifact provides.
     for (const std::string &N : Info.Needed) {
-      int Where = resolve(Info, F.Path, N);
-      if (Where == 1) {
+      Found Where = resolve(Info, F.Path, N);
+      if (Where == Found::InArtifact) {
         Bundled.insert(N);
         continue;
       }
-      if (Where == 2)
+      if (Where == Found::InSystem)
         continue;
       bool Absent = RT.System && RT.System->lacks(N);
       bool Exhaustive = RT.System && RT.System->Exhaustive;
