@@ -67,6 +67,14 @@ Expected<PreservedAnalyses> NativeAuditPass::run(Project &P,
   for (const std::string &Path : Opts.Includes)
     Includes.push_back({Path});
   Expected<InstallPlan> Planned = planInstall(Inputs, Includes, LO);
+  bool Complete = true;
+  if (!Planned && !Includes.empty()) {
+    // The function's own files are the emitter's to report on: audit the
+    // wheels alone, and leave the planning to the emitter.
+    consumeError(Planned.takeError());
+    Planned = planInstall(Inputs, {}, LO);
+    Complete = false;
+  }
   if (!Planned) {
     // A wheel that cannot be planned is the emitter's error to report.
     consumeError(Planned.takeError());
@@ -88,7 +96,7 @@ Expected<PreservedAnalyses> NativeAuditPass::run(Project &P,
                        return SMRange();
                      });
   P.NativeAudited = true;
-  if (!P.Plan)
+  if (!P.Plan && Complete)
     P.Plan = std::move(Plan);
   return PreservedAnalyses::all();
 }
