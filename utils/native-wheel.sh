@@ -13,6 +13,9 @@
 #   libgl     opencv-python: libGL.so.1 (a stub linked against, not shipped)
 #   aarch64   fastcodec: an x86_64 object whose e_machine says aarch64
 #   bundled   zfast: a library under zfast.libs/ found through $ORIGIN RUNPATH
+#   bundled-rpath    the same through DT_RPATH
+#   bundled-misdirected  the same, but the RUNPATH names a folder that is not
+#             there
 #   glibcxx   cxxcore: GLIBCXX_3.4.26 from libstdc++.so.6 (a stub)
 #   libfoo    foolink: libfoo.so.3 (a stub), a library the runtime table
 #             neither lists nor knows to be absent
@@ -66,14 +69,18 @@ aarch64)
   wheel --name fastcodec --version 1.0 --file 'fastcodec/__init__.py=' \
     --file "fastcodec/_speedups.abi3.so=@$src/ext.so"
   ;;
-bundled)
+bundled | bundled-rpath | bundled-misdirected)
+  tags=--enable-new-dtags
+  dir=zfast.libs
+  [ $kind = bundled-rpath ] && tags=--disable-new-dtags
+  [ $kind = bundled-misdirected ] && dir=zfast.lib
   echo 'int zfast_level(void) { return 9; }' > "$src/lib.c"
   echo 'int zfast_level(void); int level(void) { return zfast_level(); }' \
     > "$src/ext.c"
   lib=libzfast-1a2b3c4d.so.1
   $cc -shared -fPIC -o "$src/$lib" -Wl,-soname,$lib "$src/lib.c"
   $cc -shared -fPIC -o "$src/ext.so" "$src/ext.c" "$src/$lib" \
-    -Wl,--enable-new-dtags,-rpath,'$ORIGIN/../zfast.libs'
+    -Wl,$tags,-rpath,"\$ORIGIN/../$dir"
   wheel --name zfast --version 1.0 --file 'zfast/__init__.py=' \
     --file "zfast/_ext.abi3.so=@$src/ext.so" \
     --file "zfast.libs/$lib=@$src/$lib"
