@@ -7,7 +7,6 @@
 #include "lambda-opt/Fetch/Fetch.h"
 #include "Downloader.h"
 #include "lambda-opt/Artifact/Hash.h"
-#include "lambda-opt/Support/Files.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
@@ -523,7 +522,21 @@ lambdaopt::fetchUnzippedSizes(ArrayRef<WheelRequest> Requests,
     std::string Path = getSizeCachePath(CacheDir, Hash);
     if (sys::fs::create_directories(sys::path::parent_path(Path)))
       continue;
-    consumeError(writeFile(Path, std::to_string(*Out.Bytes) + "\n"));
+    // Written beside it and renamed, so a concurrent run never reads half.
+    SmallString<256> Temp;
+    int FD = -1;
+    if (sys::fs::createUniqueFile(Path + ".%%%%%%%%.part", FD, Temp))
+      continue;
+    raw_fd_ostream OS(FD, /*shouldClose=*/true);
+    OS << *Out.Bytes << '\n';
+    OS.close();
+    if (OS.has_error()) {
+      OS.clear_error();
+      sys::fs::remove(Temp);
+      continue;
+    }
+    if (sys::fs::rename(Temp, Path))
+      sys::fs::remove(Temp);
   }
   return Results;
 }
