@@ -48,6 +48,11 @@ config.substitutions.append(("%src_root", config.lambda_opt_src_root))
 config.substitutions.append(("%obj_root", config.lambda_opt_obj_root))
 config.substitutions.append(("%cmake", config.cmake_command))
 config.substitutions.append(("%cxx", config.cxx_compiler))
+config.substitutions.append(("%cc", config.c_compiler))
+# Wheels with native code built by the C compiler (see the script).
+config.substitutions.append(("%native-wheel", "sh %s %s %s %s" % (
+    os.path.join(config.lambda_opt_src_root, "utils", "native-wheel.sh"),
+    config.c_compiler, config.python_executable, fixture)))
 
 # Optional tools and interpreters become lit features.
 for tool in ["umoci", "skopeo", "oci-image-tool", "unzip", "zipinfo", "git",

@@ -11,6 +11,9 @@ Fault modes let tests exercise retries, truncation and authentication:
   --redirect-to URL answer 302 with Location URL + the request's path
   --trickle BPS     send bodies at BPS bytes per second
   --tls-cert PEM --tls-key PEM  serve https with this certificate
+  --ignore-range    answer range requests with the whole file (200)
+Range requests (one "bytes=A-B", "bytes=A-" or "bytes=-N" range) are
+answered with 206 and a Content-Range header unless --ignore-range.
 The bound port is printed on stdout and, with --port-file, written to that
 file (atomically). --log FILE appends "METHOD PATH STATUS" per request. The
 server exits by itself after --timeout seconds.
@@ -105,6 +108,23 @@ def make_handler(args, lock, counts):
                     pass
                 self.close_connection = True
                 return
+            wanted = self.headers.get("Range", "")
+            if wanted.startswith("bytes=") and not args.ignore_range:
+                first, _, last = wanted[len("bytes="):].partition("-")
+                size = len(body)
+                if not first:
+                    start, end = max(0, size - int(last)), size - 1
+                else:
+                    start = int(first)
+                    end = min(int(last), size - 1) if last else size - 1
+                if start >= size or start > end:
+                    self.reply(416, b"", [("Content-Range", "bytes */%d" % size)])
+                    return
+                self.reply(206, body[start:end + 1],
+                           [("Content-Range",
+                             "bytes %d-%d/%d" % (start, end, size)),
+                            ("Content-Type", "application/octet-stream")])
+                return
             if not args.truncate:
                 self.reply(200, body,
                            [("Content-Type", "application/octet-stream")])
@@ -136,6 +156,7 @@ def main():
     parser.add_argument("--trickle", type=int, default=0)
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
+    parser.add_argument("--ignore-range", action="store_true")
     parser.add_argument("--timeout", type=float, default=60.0)
     args = parser.parse_args()
 

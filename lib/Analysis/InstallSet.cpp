@@ -21,7 +21,9 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Parallel.h"
+#include "llvm/Support/Path.h"
 
 #include <algorithm>
 #include <set>
@@ -90,6 +92,12 @@ private:
                         StringRef Name) const;
   void buildResult(InstallSet &Out);
   void selectWheel(InstalledPackage &IP) const;
+  /// A locally built linux_<arch> wheel of \p Parsed found in a find-links
+  /// folder whose interpreter and ABI tags fit, or null.
+  const Distribution *
+  selectLocalBuild(llvm::ArrayRef<WheelFilename> Parsed,
+                   llvm::ArrayRef<const Distribution *> Dists,
+                   const TagTarget &Tags) const;
 
   const Project &P;
   const TargetConfig &Target;
@@ -382,6 +390,37 @@ Error Traversal::propagate() {
   return Error::success();
 }
 
+const Distribution *
+Traversal::selectLocalBuild(ArrayRef<WheelFilename> Parsed,
+                            ArrayRef<const Distribution *> Dists,
+                            const TagTarget &Tags) const {
+  if (Opts.FindLinks.empty())
+    return nullptr;
+  std::string Local = "linux_" + getArchName(Tags.Arch).str();
+  std::vector<WheelFilename> Candidates;
+  std::vector<const Distribution *> CandidateDists;
+  for (size_t I = 0; I < Parsed.size(); ++I) {
+    if (!is_contained(Parsed[I].PlatformTags, Local))
+      continue;
+    bool InFindLinks = any_of(Opts.FindLinks, [&](const std::string &Dir) {
+      SmallString<256> Path(Dir);
+      sys::path::append(Path, Dists[I]->getFileName());
+      return sys::fs::exists(Path);
+    });
+    if (!InFindLinks)
+      continue;
+    // Ranked as if built for the oldest manylinux: the interpreter and ABI
+    // tags still have to fit.
+    WheelFilename W = Parsed[I];
+    W.PlatformTags = {"manylinux_2_17_" + getArchName(Tags.Arch).str()};
+    Candidates.push_back(std::move(W));
+    CandidateDists.push_back(Dists[I]);
+  }
+  if (std::optional<size_t> Best = selectBestWheel(Candidates, Tags))
+    return CandidateDists[*Best];
+  return nullptr;
+}
+
 void Traversal::selectWheel(InstalledPackage &IP) const {
   TagTarget Tags = Target.getTagTarget();
   std::vector<WheelFilename> Parsed;
@@ -399,6 +438,8 @@ void Traversal::selectWheel(InstalledPackage &IP) const {
   }
   if (std::optional<size_t> Best = selectBestWheel(Parsed, Tags))
     IP.Wheel = ParsedDist[*Best];
+  else if ((IP.Wheel = selectLocalBuild(Parsed, ParsedDist, Tags)))
+    return; // A local build: the native audit judges it, not its tag.
   size_t Next = 0;
   for (size_t I = 0, E = IP.Pkg->Wheels.size(); I != E; ++I) {
     const Distribution &W = IP.Pkg->Wheels[I];

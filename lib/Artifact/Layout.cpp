@@ -620,6 +620,8 @@ Expected<InstallPlan> lambdaopt::planInstall(ArrayRef<WheelInput> Wheels,
                                              const LayoutOptions &Options) {
   InstallPlan Plan;
   Plan.Wheels.resize(Wheels.size());
+  for (const WheelInput &In : Wheels)
+    Plan.WheelPackages.push_back(In.Package);
   std::vector<std::string> Errors(Wheels.size());
   {
     ThreadPool Pool(hardware_concurrency(2));

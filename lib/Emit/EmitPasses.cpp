@@ -11,6 +11,8 @@
 #include "lambda-opt/Diagnostics/DiagnosticEngine.h"
 #include "lambda-opt/Emit/HandlerCheck.h"
 #include "lambda-opt/Fetch/Fetch.h"
+#include "lambda-opt/Lints/Lints.h"
+#include "lambda-opt/Native/NativeAudit.h"
 #include "lambda-opt/Passes/InstallSetAnalysis.h"
 #include "lambda-opt/Passes/PassParameters.h"
 #include "lambda-opt/Standards/Marker.h"
@@ -282,6 +284,65 @@ Expected<InstallPlan *> lambdaopt::getOrBuildInstallPlan(Project &P,
   return P.Plan.get();
 }
 
+Error lambdaopt::checkPlanBeforeWriting(Project &P, AnalysisManager &AM,
+                                        InstallPlan &Plan, LayoutKind K,
+                                        bool CheckSize) {
+  const ProjectOptions &Opts = P.Options;
+  DiagnosticEngine &Diags = AM.getDiagnostics();
+  Expected<const RuntimeInfo *> RT = findRuntime(Opts.Runtime);
+  if (!RT)
+    return RT.takeError();
+  Expected<ArchKind> Arch = parseArch(Opts.Arch);
+  if (!Arch)
+    return Arch.takeError();
+  auto RangeOf = [&](StringRef Name) {
+    ArrayRef<Package *> Found = P.lookup(normalizePackageName(Name));
+    if (Found.empty())
+      return SMRange();
+    const Package &Pkg = *Found.front();
+    return Pkg.NameRange.isValid() ? Pkg.NameRange : Pkg.Range;
+  };
+  bool NativeSelected = Diags.isEnabled("LO110") || Diags.isEnabled("LO111") ||
+                        Diags.isEnabled("LO112") || Diags.isEnabled("LO113");
+  if (!P.NativeAudited && NativeSelected) {
+    NativeAuditOptions NO;
+    if (K == LayoutKind::Layer)
+      NO.Root = formatv("/opt/python/lib/python3.{0}/site-packages",
+                        (*RT)->PythonMinor)
+                    .str();
+    NO.HasLayers = !Opts.LayerSizes.empty();
+    Expected<NativeAuditResult> Audit = auditInstallPlan(Plan, **RT, *Arch, NO);
+    if (!Audit)
+      return Audit.takeError();
+    reportNativeIssues(*Audit, Plan, Plan.WheelPackages, **RT, *Arch, Diags,
+                       RangeOf);
+    P.NativeAudited = true;
+  }
+  // An estimate (a warning) does not count: the real bytes decide.
+  bool SizeReported = any_of(Diags.getDiagnostics(), [](const Diagnostic &D) {
+    return D.Code == "LO202" && D.Level == Severity::Error;
+  });
+  if (CheckSize && !SizeReported && Diags.isEnabled("LO202")) {
+    SizeBudget Budget = getSizeBudget(Opts);
+    if (Plan.UncompressedSize > Budget.Bytes) {
+      SMRange Where;
+      if (const Package *Root = P.getRootPackage())
+        Where = Root->Range;
+      if (Opts.SizeBudget && Opts.SizeBudgetRange.isValid())
+        Where = Opts.SizeBudgetRange;
+      Diagnostic D = Diags.create(
+          "LO202", Where,
+          "the artifact unzips to " + formatMegabytes(Plan.UncompressedSize) +
+              " (" + formatThousands(Plan.UncompressedSize) + " bytes), over " +
+              Budget.Text);
+      D.FixHint = "drop what the function does not import, move large "
+                  "packages to a layer, or ship a container image (10 GB)";
+      Diags.report(std::move(D));
+    }
+  }
+  return Error::success();
+}
+
 Expected<PreservedAnalyses> PlanInstallPass::run(Project &P,
                                                  AnalysisManager &AM) {
   P.Plan.reset();
@@ -508,12 +569,13 @@ Expected<PreservedAnalyses> EmitArchivePass<K>::run(Project &P,
   if (!PlanOrErr)
     return PlanOrErr.takeError();
   InstallPlan &Plan = **PlanOrErr;
-  if (K == LayoutKind::Function) {
+  if (K == LayoutKind::Function)
     if (Error E = reportHandlerFinding(Plan, Opts, AM.getDiagnostics()))
       return E;
-    if (!mayWriteArtifact(Opts, AM))
-      return PreservedAnalyses::all();
-  }
+  if (Error E = checkPlanBeforeWriting(P, AM, Plan, K, /*CheckSize=*/true))
+    return E;
+  if (!mayWriteArtifact(Opts, AM))
+    return PreservedAnalyses::all();
   AM.getStatus().progress("writing " + Opts.OutputPath + ": " +
                           Twine(Plan.Files.size()) + " files");
   Expected<const ZipModule *> Zip = getZipModule();

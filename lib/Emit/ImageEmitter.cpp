@@ -139,6 +139,10 @@ prepareLayers(Project &P, const ProjectOptions &Opts, AnalysisManager &AM) {
     return Plan.takeError();
   if (Error E = reportHandlerFinding(**Plan, Opts, AM.getDiagnostics()))
     return E;
+  // An image has no 250 MB limit, but its native code must still load.
+  if (Error E = checkPlanBeforeWriting(P, AM, **Plan, LayoutKind::Function,
+                                       /*CheckSize=*/false))
+    return E;
   Expected<std::vector<ImageLayerSpec>> Layers = buildImageLayers(**Plan);
   if (!Layers)
     return Layers.takeError();

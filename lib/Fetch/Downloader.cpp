@@ -14,6 +14,7 @@
 
 #include "Downloader.h"
 #include "lambda-opt/Artifact/Hash.h"
+#include "lambda-opt/Artifact/ZipDirectory.h"
 #include "lambda-opt/Support/URL.h"
 
 #include "llvm/ADT/ScopeExit.h"
@@ -30,6 +31,7 @@
 #include <curl/curl.h>
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <thread>
 
@@ -427,15 +429,12 @@ void scrub(std::string &Text, StringRef Secret) {
 
 } // namespace
 
-std::vector<std::string>
-lambdaopt::fetch::runDownloads(ArrayRef<DownloadJob> Jobs,
-                               const FetchOptions &Opts, Console &Con) {
-  initCurl();
-  DownloadContext Ctx{Opts, Con, {}, {}, {}};
-  if (Opts.TimeoutSeconds)
-    Ctx.StallSeconds = Opts.TimeoutSeconds;
-  if (Opts.TotalTimeoutSeconds)
-    Ctx.TotalSeconds = Opts.TotalTimeoutSeconds;
+/// Timeouts and credentials of this run: the options, then the environment.
+static void setUpContext(DownloadContext &Ctx) {
+  if (Ctx.Opts.TimeoutSeconds)
+    Ctx.StallSeconds = Ctx.Opts.TimeoutSeconds;
+  if (Ctx.Opts.TotalTimeoutSeconds)
+    Ctx.TotalSeconds = Ctx.Opts.TotalTimeoutSeconds;
   // LAMBDA_OPT_HTTP_TIMEOUT / LAMBDA_OPT_HTTP_TOTAL_TIMEOUT (seconds)
   // override both, for slow links and for tests.
   auto ReadSeconds = [](const char *Name, long &Into) {
@@ -455,6 +454,14 @@ lambdaopt::fetch::runDownloads(ArrayRef<DownloadJob> Jobs,
     Ctx.EnvPassword = *P;
   if (Optional<std::string> N = sys::Process::GetEnv("NETRC"))
     Ctx.NetrcFile = *N;
+}
+
+std::vector<std::string>
+lambdaopt::fetch::runDownloads(ArrayRef<DownloadJob> Jobs,
+                               const FetchOptions &Opts, Console &Con) {
+  initCurl();
+  DownloadContext Ctx{Opts, Con, {}, {}, {}};
+  setUpContext(Ctx);
 
   std::vector<std::string> Errors(Jobs.size());
   unsigned Threads = std::max(1u, std::min<unsigned>(Opts.Jobs, Jobs.size()));
@@ -470,8 +477,234 @@ lambdaopt::fetch::runDownloads(ArrayRef<DownloadJob> Jobs,
   return Errors;
 }
 
+namespace {
+
+/// A ranged GET's handle: https with verified TLS unless the host is on
+/// --allow-insecure-host, and no redirects (a redirected probe fails, and the
+/// size is estimated instead of following a hop no rule has checked).
+void configureRangeHandle(CURL *C, const std::string &URL, const URLInfo &Info,
+                          bool Insecure, const DownloadContext &Ctx,
+                          char *ErrBuf) {
+  curl_easy_setopt(C, CURLOPT_URL, URL.c_str());
+  curl_easy_setopt(C, CURLOPT_PROTOCOLS_STR, Insecure ? "http,https" : "https");
+  curl_easy_setopt(C, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(C, CURLOPT_FAILONERROR, 1L);
+  curl_easy_setopt(C, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(C, CURLOPT_CONNECTTIMEOUT, Ctx.StallSeconds);
+  curl_easy_setopt(C, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+  curl_easy_setopt(C, CURLOPT_LOW_SPEED_TIME, Ctx.StallSeconds);
+  curl_easy_setopt(C, CURLOPT_TIMEOUT, Ctx.StallSeconds);
+  curl_easy_setopt(C, CURLOPT_USERAGENT, "lambda-opt");
+  curl_easy_setopt(C, CURLOPT_ERRORBUFFER, ErrBuf);
+  if (Insecure) {
+    curl_easy_setopt(C, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(C, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  if (!Info.HasUser && !Ctx.EnvUser.empty()) {
+    curl_easy_setopt(C, CURLOPT_USERNAME, Ctx.EnvUser.c_str());
+    curl_easy_setopt(C, CURLOPT_PASSWORD, Ctx.EnvPassword.c_str());
+  } else if (!Info.HasUser) {
+    curl_easy_setopt(C, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
+    if (!Ctx.NetrcFile.empty())
+      curl_easy_setopt(C, CURLOPT_NETRC_FILE, Ctx.NetrcFile.c_str());
+  }
+}
+
+/// The body of one ranged GET, kept in memory up to a limit.
+struct RangeReply {
+  long Status = 0;
+  std::string Body;
+  uint64_t Limit = 0;
+  bool TooLarge = false;
+  /// The total size from "Content-Range: bytes a-b/total", when sent.
+  std::optional<uint64_t> Total;
+  std::string Error;
+  /// The host could not be reached at all (name, connection, TLS).
+  bool Unreachable = false;
+};
+
+size_t writeMemory(char *Ptr, size_t Size, size_t N, void *User) {
+  auto *R = static_cast<RangeReply *>(User);
+  size_t Len = Size * N;
+  if (R->Body.size() + Len > R->Limit) {
+    R->TooLarge = true;
+    return 0;
+  }
+  R->Body.append(Ptr, Len);
+  return Len;
+}
+
+size_t readHeader(char *Ptr, size_t Size, size_t N, void *User) {
+  auto *R = static_cast<RangeReply *>(User);
+  StringRef Line(Ptr, Size * N);
+  StringRef Value;
+  if (Line.trim().size() > 14 &&
+      Line.take_front(14).equals_insensitive("content-range:")) {
+    Value = Line.drop_front(14).trim();
+    uint64_t Total = 0;
+    if (!Value.rsplit('/').second.trim().getAsInteger(10, Total))
+      R->Total = Total;
+  }
+  return Size * N;
+}
+
+/// GETs \p Range ("A-B" or "-N", as libcurl takes it) of \p URL, keeping at
+/// most \p Limit bytes.
+RangeReply getRange(const std::string &URL, const URLInfo &Info, bool Insecure,
+                    const DownloadContext &Ctx, const std::string &Range,
+                    uint64_t Limit) {
+  RangeReply R;
+  R.Limit = Limit;
+  CurlPtr H(curl_easy_init());
+  if (!H) {
+    R.Error = "cannot create a curl handle";
+    return R;
+  }
+  char ErrBuf[CURL_ERROR_SIZE] = {0};
+  CURL *C = H.get();
+  configureRangeHandle(C, URL, Info, Insecure, Ctx, ErrBuf);
+  curl_easy_setopt(C, CURLOPT_RANGE, Range.c_str());
+  curl_easy_setopt(C, CURLOPT_WRITEFUNCTION, writeMemory);
+  curl_easy_setopt(C, CURLOPT_WRITEDATA, &R);
+  curl_easy_setopt(C, CURLOPT_HEADERFUNCTION, readHeader);
+  curl_easy_setopt(C, CURLOPT_HEADERDATA, &R);
+  CURLcode RC = curl_easy_perform(C);
+  curl_easy_getinfo(C, CURLINFO_RESPONSE_CODE, &R.Status);
+  if (R.Status == 200)
+    return R; // The whole file is coming: the caller stops here.
+  if (RC == CURLE_HTTP_RETURNED_ERROR)
+    R.Error = "HTTP status " + std::to_string(R.Status);
+  else if (R.TooLarge)
+    R.Error = "the server sent more than the " + std::to_string(Limit) +
+              " bytes asked for";
+  else if (RC != CURLE_OK) {
+    R.Error = ErrBuf[0] ? ErrBuf : curl_easy_strerror(RC);
+    R.Unreachable =
+        RC == CURLE_COULDNT_RESOLVE_HOST || RC == CURLE_COULDNT_RESOLVE_PROXY ||
+        RC == CURLE_COULDNT_CONNECT || RC == CURLE_OPERATION_TIMEDOUT ||
+        RC == CURLE_SSL_CONNECT_ERROR || RC == CURLE_PEER_FAILED_VERIFICATION;
+  } else if (R.Status != 206)
+    R.Error = "unexpected HTTP status " + std::to_string(R.Status);
+  return R;
+}
+
+RangeResult fetchDirectory(const RangeJob &Job, const DownloadContext &Ctx) {
+  RangeResult Out;
+  auto Fail = [&](const Twine &Msg) {
+    Out.Error = Msg.str();
+    scrub(Out.Error, Ctx.EnvPassword);
+    return Out;
+  };
+  Expected<URLInfo> Info = parseURL(Job.URL);
+  if (!Info)
+    return Fail(toString(Info.takeError()));
+  bool Insecure = isHostAllowed(Job.URL, Ctx.Opts.AllowInsecureHosts);
+  if (Info->Scheme == "http" && !Insecure)
+    return Fail("plain http from " + redactURL(Job.URL) +
+                " needs --allow-insecure-host=" + Info->Host);
+  if (Info->Scheme != "http" && Info->Scheme != "https")
+    return Fail("unsupported URL scheme '" + Info->Scheme + "'");
+
+  std::string TailRange = "-" + std::to_string(ZipTailSize);
+  if (Job.Size && *Job.Size)
+    TailRange =
+        std::to_string(*Job.Size > ZipTailSize ? *Job.Size - ZipTailSize : 0) +
+        "-" + std::to_string(*Job.Size - 1);
+  RangeReply Tail =
+      getRange(Job.URL, *Info, Insecure, Ctx, TailRange, ZipTailSize);
+  if (Tail.Status == 200) {
+    Out.RangeIgnored = true;
+    return Fail("the server ignores range requests");
+  }
+  Out.Unreachable = Tail.Unreachable;
+  if (!Tail.Error.empty())
+    return Fail(Tail.Error);
+  uint64_t FileSize = Tail.Total.value_or(Job.Size.value_or(0));
+  if (!FileSize)
+    return Fail("the server did not say how large the file is");
+  if (Job.Size && *Job.Size != FileSize)
+    return Fail("the server has " + Twine(FileSize) + " bytes, the lock " +
+                Twine(*Job.Size));
+  Expected<ZipDirectoryLocation> Loc = locateZipDirectory(Tail.Body, FileSize);
+  if (!Loc)
+    return Fail("not a zip: " + toString(Loc.takeError()));
+  uint64_t TailStart = FileSize - Tail.Body.size();
+  std::string Directory;
+  if (Loc->Offset >= TailStart) {
+    Directory = Tail.Body.substr(Loc->Offset - TailStart, Loc->Size);
+  } else {
+    constexpr uint64_t MaxDirectory = uint64_t(256) << 20;
+    if (Loc->Size > MaxDirectory)
+      return Fail("a central directory of " + Twine(Loc->Size) + " bytes");
+    RangeReply CD = getRange(
+        Job.URL, *Info, Insecure, Ctx,
+        std::to_string(Loc->Offset) + "-" +
+            std::to_string(Loc->Offset + std::max<uint64_t>(Loc->Size, 1) - 1),
+        Loc->Size);
+    if (CD.Status == 200) {
+      Out.RangeIgnored = true;
+      return Fail("the server ignores range requests");
+    }
+    if (!CD.Error.empty())
+      return Fail(CD.Error);
+    Directory = std::move(CD.Body);
+  }
+  Expected<uint64_t> Sum = sumZipDirectorySizes(Directory, Loc->Entries);
+  if (!Sum)
+    return Fail(toString(Sum.takeError()));
+  Out.Unzipped = *Sum;
+  return Out;
+}
+
+} // namespace
+
+std::vector<RangeResult>
+lambdaopt::fetch::runRangeFetches(ArrayRef<RangeJob> Jobs,
+                                  const FetchOptions &Opts) {
+  initCurl();
+  raw_null_ostream Null;
+  Console Con(Null, /*ShowProgress=*/false, 0);
+  DownloadContext Ctx{Opts, Con, {}, {}, {}};
+  setUpContext(Ctx);
+  std::vector<RangeResult> Results(Jobs.size());
+  // One wheel per host first: a host that cannot be reached, or that
+  // ignores range requests, is not asked again for each of its wheels.
+  std::map<std::string, std::vector<size_t>> ByHost;
+  for (size_t I = 0, E = Jobs.size(); I != E; ++I) {
+    Expected<URLInfo> Info = parseURL(Jobs[I].URL);
+    std::string Key = Info
+                          ? Info->Scheme + "://" + Info->Host + ":" + Info->Port
+                          : "#" + std::to_string(I);
+    if (!Info)
+      consumeError(Info.takeError());
+    ByHost[Key].push_back(I);
+  }
+  unsigned Threads = std::max(1u, std::min<unsigned>(Opts.Jobs, Jobs.size()));
+  ThreadPool Pool(hardware_concurrency(Threads));
+  for (auto &H : ByHost)
+    Pool.async([&, First = H.second.front()] {
+      Results[First] = fetchDirectory(Jobs[First], Ctx);
+    });
+  Pool.wait();
+  for (auto &H : ByHost) {
+    const RangeResult &Probe = Results[H.second.front()];
+    bool GiveUp = Probe.Unreachable || Probe.RangeIgnored;
+    for (size_t I : makeArrayRef(H.second).drop_front()) {
+      if (!GiveUp) {
+        Pool.async([&, I] { Results[I] = fetchDirectory(Jobs[I], Ctx); });
+        continue;
+      }
+      Results[I] = Probe;
+      Results[I].Unzipped.reset();
+    }
+  }
+  Pool.wait();
+  return Results;
+}
+
 /// The entry point of libLambdaOptNet.so (see Support/Module.h).
 extern "C" const lambdaopt::fetch::NetModule *lambdaopt_net_module_v1() {
-  static const lambdaopt::fetch::NetModule Module = {&runDownloads};
+  static const lambdaopt::fetch::NetModule Module = {&runDownloads,
+                                                     &runRangeFetches};
   return &Module;
 }

@@ -78,10 +78,38 @@ private:
 std::vector<std::string> runDownloads(llvm::ArrayRef<DownloadJob> Jobs,
                                       const FetchOptions &Opts, Console &Con);
 
+/// One wheel whose central directory is wanted, not its bytes.
+struct RangeJob {
+  std::string Package;
+  std::string Filename;
+  std::string URL;
+  /// The wheel's size, when the lock records it.
+  std::optional<uint64_t> Size;
+};
+
+/// What the range requests of one RangeJob found.
+struct RangeResult {
+  /// The sum of the uncompressed sizes in the central directory.
+  std::optional<uint64_t> Unzipped;
+  /// The server answered the range request with the whole file.
+  bool RangeIgnored = false;
+  /// The host could not be reached (its other wheels are not tried).
+  bool Unreachable = false;
+  /// Why Unzipped is missing.
+  std::string Error;
+};
+
+/// Fetches only the end of each wheel and its central directory with HTTP
+/// range requests (at most Opts.Jobs at once; no retries) and sums the
+/// uncompressed sizes recorded there.
+std::vector<RangeResult> runRangeFetches(llvm::ArrayRef<RangeJob> Jobs,
+                                         const FetchOptions &Opts);
+
 /// The entry points of libLambdaOptNet.so, the part of fetching that links
 /// libcurl; loaded the first time a wheel must be downloaded.
 struct NetModule {
   decltype(&runDownloads) RunDownloads;
+  decltype(&runRangeFetches) RunRangeFetches;
 };
 
 /// Loads libLambdaOptNet.so (once) and returns its entry points.

@@ -565,3 +565,89 @@ lambdaopt::fetchWheels(ArrayRef<WheelRequest> Requests,
     Out.push_back(std::move(*W));
   return Out;
 }
+
+/// Where the unzipped size of the wheel with \p Sha256Hex is cached.
+static std::string getSizeCachePath(StringRef CacheDir, StringRef Sha256Hex) {
+  SmallString<256> Path(CacheDir);
+  sys::path::append(Path, "unzipped-sizes", "sha256", Sha256Hex.take_front(2),
+                    Sha256Hex);
+  return std::string(Path);
+}
+
+std::vector<UnzippedSize>
+lambdaopt::fetchUnzippedSizes(ArrayRef<WheelRequest> Requests,
+                              const FetchOptions &Opts) {
+  std::string CacheDir =
+      Opts.CacheDir.empty() ? getDefaultCacheDir() : Opts.CacheDir;
+  std::vector<UnzippedSize> Results(Requests.size());
+  std::vector<RangeJob> Jobs;
+  std::vector<size_t> Owners;
+  std::vector<std::string> Hashes(Requests.size());
+  for (size_t I = 0, E = Requests.size(); I != E; ++I) {
+    const WheelRequest &Req = Requests[I];
+    Hashes[I] = normalizeHash(Req.Sha256Hex);
+    if (isSha256Hex(Hashes[I])) {
+      ErrorOr<std::unique_ptr<MemoryBuffer>> Cached =
+          MemoryBuffer::getFile(getSizeCachePath(CacheDir, Hashes[I]));
+      uint64_t Bytes = 0;
+      if (Cached && !(*Cached)->getBuffer().trim().getAsInteger(10, Bytes)) {
+        Results[I].Bytes = Bytes;
+        continue;
+      }
+    }
+    if (Opts.Offline) {
+      Results[I].Problem = "offline";
+      continue;
+    }
+    if (Req.URL.empty() || StringRef(Req.URL).startswith("file://")) {
+      Results[I].Problem = "the lock gives no URL";
+      continue;
+    }
+    Expected<std::string> Name = getFilenameFromURL(Req.URL);
+    if (!Name) {
+      Results[I].Problem = toString(Name.takeError());
+      continue;
+    }
+    Jobs.push_back(RangeJob{Req.Package, *Name, Req.URL, Req.Size});
+    Owners.push_back(I);
+  }
+  if (Jobs.empty())
+    return Results;
+  Expected<const NetModule *> Net = getNetModule();
+  if (!Net) {
+    std::string Msg = toString(Net.takeError());
+    for (size_t I : Owners)
+      Results[I].Problem = Msg;
+    return Results;
+  }
+  std::vector<RangeResult> Fetched = (*Net)->RunRangeFetches(Jobs, Opts);
+  for (size_t J = 0, E = Owners.size(); J != E; ++J) {
+    UnzippedSize &Out = Results[Owners[J]];
+    Out.Bytes = Fetched[J].Unzipped;
+    Out.RangeIgnored = Fetched[J].RangeIgnored;
+    Out.Problem = std::move(Fetched[J].Error);
+    const std::string &Hash = Hashes[Owners[J]];
+    if (!Out.Bytes || !isSha256Hex(Hash))
+      continue;
+    // A cache that cannot be written only costs the next run a request.
+    std::string Path = getSizeCachePath(CacheDir, Hash);
+    if (sys::fs::create_directories(sys::path::parent_path(Path)))
+      continue;
+    // Written beside it and renamed, so a concurrent run never reads half.
+    SmallString<256> Temp;
+    int FD = -1;
+    if (sys::fs::createUniqueFile(Path + ".%%%%%%%%.part", FD, Temp))
+      continue;
+    raw_fd_ostream OS(FD, /*shouldClose=*/true);
+    OS << *Out.Bytes << '\n';
+    OS.close();
+    if (OS.has_error()) {
+      OS.clear_error();
+      sys::fs::remove(Temp);
+      continue;
+    }
+    if (sys::fs::rename(Temp, Path))
+      sys::fs::remove(Temp);
+  }
+  return Results;
+}

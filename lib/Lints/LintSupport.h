@@ -20,6 +20,12 @@ namespace lambdaopt {
 llvm::Expected<const InstallSetResult *>
 getInstallSet(Project &P, AnalysisManager &AM, bool Required = false);
 
+/// The local copy of \p Wheel: in a find-links folder, else in the wheel
+/// cache \p CacheDir (when not empty); "" when neither has it.
+std::string findLocalWheel(const Distribution &Wheel,
+                           const ProjectOptions &Opts,
+                           llvm::StringRef CacheDir);
+
 /// "dependency path: app → fastapi → pydantic-core".
 std::string formatDependencyPath(const InstalledPackage &IP);
 

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "LintSupport.h"
+#include "lambda-opt/Artifact/Layout.h"
 #include "lambda-opt/Artifact/Wheel.h"
 #include "lambda-opt/Diagnostics/DiagnosticEngine.h"
 #include "lambda-opt/Fetch/Fetch.h"
@@ -387,11 +388,16 @@ Expected<PreservedAnalyses> WheelAvailabilityPass::run(Project &P,
                            "." + Twine(RT.GlibcMinor) + ", " +
                            getArchName(Target.Arch) + ")",
                        Pkg.Name);
-      D.FixHint = "build the wheel in " + RT.BaseImage.str() + " (" +
-                  getLambdaArchName(Target.Arch).str() +
-                  ") and lock it from a find-links folder, or pin a release "
-                  "of " +
-                  Pkg.Name.str() + " that ships wheels";
+      D.FixHint =
+          "build the wheel in " + RT.BaseImage.str() + " (" +
+          getLambdaArchName(Target.Arch).str() +
+          "), e.g. `pip wheel --no-deps " + Pkg.Name.str() +
+          "==" + Pkg.Version.str() + " -w wheels`, lock it " +
+          "with `uv lock --find-links wheels` and pass --find-links=wheels " +
+          "(a linux_" + getArchName(Target.Arch).str() +
+          " wheel from there is accepted once its native code passes "
+          "LO110-LO113), or pin a release of " +
+          Pkg.Name.str() + " that ships wheels";
     } else {
       D = Diags.create("LO101", getPackageRange(Pkg), Advice[I].Message,
                        Pkg.Name);
@@ -407,11 +413,27 @@ Expected<PreservedAnalyses> WheelAvailabilityPass::run(Project &P,
 // size-budget
 //===----------------------------------------------------------------------===//
 
+SizeBudget lambdaopt::getSizeBudget(const ProjectOptions &Opts) {
+  if (Opts.SizeBudget)
+    return {*Opts.SizeBudget, "the size budget of " +
+                                  formatThousands(*Opts.SizeBudget) + " bytes"};
+  if (Opts.LayerSizes.empty())
+    return {UnzippedLimit, "Lambda's 250 MB (262,144,000 bytes) limit"};
+  uint64_t Layers = 0;
+  for (uint64_t L : Opts.LayerSizes)
+    Layers += L;
+  uint64_t Budget = Layers >= UnzippedLimit ? 0 : UnzippedLimit - Layers;
+  return {Budget, "the " + formatThousands(Budget) +
+                      " bytes left of 262,144,000 after " +
+                      utostr(Opts.LayerSizes.size()) + " layer(s) of " +
+                      formatThousands(Layers) + " bytes"};
+}
+
 /// The local copy of \p Wheel (fetchWheels' lookup, with the file name of a
 /// URL percent-decoded as a download would save it).
-static std::string findLocalCopy(const Distribution &Wheel,
-                                 const ProjectOptions &Opts,
-                                 StringRef CacheDir) {
+std::string lambdaopt::findLocalWheel(const Distribution &Wheel,
+                                      const ProjectOptions &Opts,
+                                      StringRef CacheDir) {
   std::string File = Wheel.Filename.str();
   if (File.empty() && !Wheel.URL.empty()) {
     Expected<std::string> Decoded = getFilenameFromURL(Wheel.URL);
@@ -477,64 +499,138 @@ Expected<PreservedAnalyses> SizeBudgetPass::run(Project &P,
 
   if (!Diags.isEnabled("LO202"))
     return PreservedAnalyses::all();
-  // Unzipped sizes need the wheels themselves; never download them.
+  // Unzipped sizes come from the wheels' central directories: local copies
+  // first, then (network allowed) only the directories of remote ones.
   std::string CacheDir = Opts.CacheDir;
   if (CacheDir.empty())
     CacheDir = getDefaultCacheDir();
-  if (!sys::fs::is_directory(CacheDir))
-    CacheDir.clear();
-  if (Opts.FindLinks.empty() && CacheDir.empty())
-    return PreservedAnalyses::all();
+  std::string LocalCache = sys::fs::is_directory(CacheDir) ? CacheDir : "";
   uint64_t UnzippedTotal = 0;
-  size_t Missing = 0;
+  std::vector<const InstalledPackage *> Remote;
+  std::vector<WheelRequest> Requests;
   for (const InstalledPackage &IP : (*R)->get().Packages) {
     if (!IP.Wheel)
       continue;
-    std::string Path = findLocalCopy(*IP.Wheel, Opts, CacheDir);
-    if (Path.empty()) {
-      ++Missing;
-      continue;
+    // A plan built earlier in the pipeline has the wheels open already.
+    if (P.Plan) {
+      auto It = llvm::find(P.Plan->WheelPackages, IP.Pkg->Name);
+      if (It != P.Plan->WheelPackages.end()) {
+        uint64_t Bytes = P.Plan->Wheels[It - P.Plan->WheelPackages.begin()]
+                             ->getUnpackedSize();
+        Unzipped.push_back({&IP, Bytes});
+        UnzippedTotal += Bytes;
+        continue;
+      }
     }
-    Expected<uint64_t> Size = WheelArchive::readUnpackedSize(Path);
-    if (!Size) {
+    std::string Path = findLocalWheel(*IP.Wheel, Opts, LocalCache);
+    if (!Path.empty()) {
+      // The central directory's sizes, without loading libzip.
+      Expected<uint64_t> Size = WheelArchive::readUnpackedSize(Path);
+      if (Size) {
+        Unzipped.push_back({&IP, *Size});
+        UnzippedTotal += *Size;
+        continue;
+      }
       consumeError(Size.takeError());
-      ++Missing;
-      continue;
     }
-    uint64_t Bytes = *Size;
-    Unzipped.push_back({&IP, Bytes});
-    UnzippedTotal += Bytes;
+    WheelRequest Req;
+    Req.Package = IP.Pkg->Name.str();
+    Req.URL = IP.Wheel->URL.str();
+    Req.Sha256Hex = IP.Wheel->getSHA256().str();
+    Req.Size = IP.Wheel->Size;
+    Requests.push_back(std::move(Req));
+    Remote.push_back(&IP);
   }
-  uint64_t Budget = UnzippedLimit;
-  std::string BudgetText = "Lambda's 250 MB (262,144,000 bytes) limit";
-  if (Opts.SizeBudget) {
-    Budget = *Opts.SizeBudget;
-    BudgetText = "the size budget of " + formatThousands(Budget) + " bytes";
-  } else if (!Opts.LayerSizes.empty()) {
-    uint64_t Layers = 0;
-    for (uint64_t L : Opts.LayerSizes)
-      Layers += L;
-    Budget = Layers >= UnzippedLimit ? 0 : UnzippedLimit - Layers;
-    BudgetText = "the " + formatThousands(Budget) +
-                 " bytes left of 262,144,000 after " +
-                 utostr(Opts.LayerSizes.size()) + " layer(s) of " +
-                 formatThousands(Layers) + " bytes";
+  // The wheels whose directory could not be read count at their zipped size
+  // (a lower bound) and, for an estimate, at EstimateRatio times that.
+  constexpr uint64_t EstimateRatio = 3;
+  uint64_t MissingZipped = 0;
+  size_t Missing = 0, RangeIgnored = 0, NoSize = 0;
+  std::string Problem;
+  SizeBudget Budget = getSizeBudget(Opts);
+  uint64_t RemoteZipped = 0;
+  for (const InstalledPackage *IP : Remote)
+    RemoteZipped += IP->Wheel->Size.value_or(0);
+  // Over the budget at the zipped sizes already: nothing to fetch.
+  bool Decided = UnzippedTotal + RemoteZipped > Budget.Bytes;
+  if (!Requests.empty() && !Decided) {
+    FetchOptions FO;
+    FO.CacheDir = CacheDir;
+    FO.Offline = Opts.Offline;
+    FO.AllowInsecureHosts = Opts.AllowInsecureHosts;
+    FO.Jobs = std::max(Opts.Jobs, 16u);
+    FO.TimeoutSeconds = 10;
+    std::vector<UnzippedSize> Sizes = fetchUnzippedSizes(Requests, FO);
+    for (size_t I = 0; I < Sizes.size(); ++I) {
+      if (Sizes[I].Bytes) {
+        Unzipped.push_back({Remote[I], *Sizes[I].Bytes});
+        UnzippedTotal += *Sizes[I].Bytes;
+        continue;
+      }
+      ++Missing;
+      RangeIgnored += Sizes[I].RangeIgnored;
+      if (Problem.empty())
+        Problem = Sizes[I].Problem;
+      if (Remote[I]->Wheel->Size)
+        MissingZipped += *Remote[I]->Wheel->Size;
+      else
+        ++NoSize;
+    }
   }
-  if (UnzippedTotal <= Budget)
+  if (Decided)
+    for (const InstalledPackage *IP : Remote) {
+      ++Missing;
+      if (IP->Wheel->Size)
+        MissingZipped += *IP->Wheel->Size;
+      else
+        ++NoSize;
+    }
+  uint64_t LowerBound = UnzippedTotal + MissingZipped;
+  uint64_t Estimate = UnzippedTotal + MissingZipped * EstimateRatio;
+  if (Estimate <= Budget.Bytes)
     return PreservedAnalyses::all();
-  Diagnostic D = Diags.create(
-      "LO202",
-      Opts.SizeBudgetRange.isValid() && Opts.SizeBudget ? Opts.SizeBudgetRange
-                                                        : Where,
-      Twine(Missing ? "at least " : "") + "the installed wheels unzip to " +
-          formatMegabytes(UnzippedTotal) + " (" +
-          formatThousands(UnzippedTotal) + " bytes), over " + BudgetText);
-  D.Notes.push_back(Ranking(Unzipped));
-  if (Missing)
-    D.Notes.push_back(utostr(Missing) +
-                      " wheel(s) not found locally were not counted");
+  bool Certain = LowerBound > Budget.Bytes;
+  SMRange At = Opts.SizeBudgetRange.isValid() && Opts.SizeBudget
+                   ? Opts.SizeBudgetRange
+                   : Where;
+  std::string Why = Problem.empty() ? std::string("not fetched") : Problem;
+  if (RangeIgnored)
+    Why = "the server ignores range requests";
+  std::string MissingNote = utostr(Missing) +
+                            " wheel(s) whose central directory could not be "
+                            "read (" +
+                            Why + ") count at ";
+  Diagnostic D;
+  if (Certain) {
+    D = Diags.create(
+        "LO202", At,
+        Twine(Missing ? "at least " : "") + "the installed wheels unzip to " +
+            formatMegabytes(LowerBound) + " (" + formatThousands(LowerBound) +
+            " bytes), over " + Budget.Text);
+    if (Missing)
+      D.Notes.push_back(MissingNote +
+                        "their zipped size, a lower bound of their "
+                        "unzipped size");
+  } else {
+    D = Diags.create("LO202", At,
+                     "the installed wheels are estimated to unzip to " +
+                         formatMegabytes(Estimate) + " (" +
+                         formatThousands(Estimate) + " bytes), over " +
+                         Budget.Text + "; the size is an estimate");
+    D.Level = std::min(D.Level, Severity::Warning);
+    D.Notes.push_back(
+        MissingNote + utostr(EstimateRatio) + "x their zipped size of " +
+        formatMegabytes(MissingZipped) + ", a typical ratio for wheels");
+  }
+  if (NoSize)
+    D.Notes.push_back(utostr(NoSize) + " of them have no size in the lock and "
+                                       "were not counted");
+  if (!Unzipped.empty())
+    D.Notes.push_back(Ranking(Unzipped));
   D.FixHint = "drop what the function does not import, move large packages "
               "to a layer, or ship a container image (10 GB)";
+  if (Missing)
+    D.FixHint += "; --emit re-checks with the real bytes before writing";
   Diags.report(std::move(D));
   return PreservedAnalyses::all();
 }

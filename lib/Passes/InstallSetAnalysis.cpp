@@ -36,6 +36,7 @@ InstallOptions lambdaopt::getInstallOptions(const ProjectOptions &Opts) {
   IO.Extras = Opts.Extras;
   IO.AllExtras = Opts.AllExtras;
   IO.Groups = Opts.Groups;
+  IO.FindLinks = Opts.FindLinks;
   return IO;
 }
 

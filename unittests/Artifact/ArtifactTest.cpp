@@ -7,6 +7,7 @@
 #include "lambda-opt/Artifact/Hash.h"
 #include "lambda-opt/Artifact/Layout.h"
 #include "lambda-opt/Artifact/Wheel.h"
+#include "lambda-opt/Artifact/ZipDirectory.h"
 #include "lambda-opt/Artifact/ZipWriter.h"
 
 #include "Common/FixtureTest.h"
@@ -525,3 +526,37 @@ TEST_F(ArtifactTest, FailedWriteLeavesNoFile) {
 }
 
 } // namespace
+
+TEST_F(ArtifactTest, ZipDirectoryFromTheTailAlone) {
+  std::string Whl =
+      makeWheel({"--name", "tail", "--version", "1", "--file",
+                 "tail/a.py=a = 1\\n", "--zero-file", "tail/zeros.bin=300000"});
+  std::string Bytes = readFile(Whl);
+  Expected<std::unique_ptr<WheelArchive>> W = WheelArchive::open(Whl);
+  ASSERT_TRUE(bool(W)) << toString(W.takeError());
+  // A tail of any length that holds the end record finds the directory.
+  for (uint64_t TailSize : {uint64_t(22 + 200), uint64_t(ZipTailSize)}) {
+    StringRef Tail = StringRef(Bytes).take_back(TailSize);
+    Expected<ZipDirectoryLocation> L = locateZipDirectory(Tail, Bytes.size());
+    ASSERT_TRUE(bool(L)) << toString(L.takeError());
+    EXPECT_EQ(L->Entries, (*W)->entries().size());
+    EXPECT_EQ(L->Offset + L->Size + 22, Bytes.size());
+    Expected<uint64_t> Sum = sumZipDirectorySizes(
+        StringRef(Bytes).substr(L->Offset, L->Size), L->Entries);
+    ASSERT_TRUE(bool(Sum)) << toString(Sum.takeError());
+    EXPECT_EQ(*Sum, (*W)->getUnpackedSize());
+  }
+  // No end record, a truncated directory.
+  Expected<ZipDirectoryLocation> None =
+      locateZipDirectory(StringRef(Bytes).take_front(100), 100);
+  EXPECT_FALSE(bool(None));
+  consumeError(None.takeError());
+  Expected<ZipDirectoryLocation> L =
+      locateZipDirectory(StringRef(Bytes).take_back(1000), Bytes.size());
+  ASSERT_TRUE(bool(L));
+  Expected<uint64_t> Short = sumZipDirectorySizes(
+      StringRef(Bytes).substr(L->Offset, L->Size / 2), L->Entries);
+  ASSERT_FALSE(bool(Short));
+  EXPECT_NE(toString(Short.takeError()).find("central directory entry"),
+            std::string::npos);
+}

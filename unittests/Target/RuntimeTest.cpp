@@ -43,6 +43,29 @@ TEST(RuntimeTableTest, Rows) {
   EXPECT_EQ(getRuntimeTableReadDate(), "2026-11-26");
 }
 
+TEST(RuntimeTableTest, SystemLibraries) {
+  for (const RuntimeInfo &R : getRuntimes()) {
+    ASSERT_TRUE(R.System) << R.Identifier.str();
+    const SystemLibraries &S = *R.System;
+    bool AL2023 = R.PythonMinor >= 12;
+    // gcc 7 on Amazon Linux 2, gcc 11 on Amazon Linux 2023.
+    EXPECT_EQ(S.GlibcxxMinor, AL2023 ? 29u : 24u);
+    EXPECT_EQ(S.CxxabiMinor, AL2023 ? 13u : 11u);
+    for (StringRef Soname : {"libc.so.6", "libm.so.6", "libpthread.so.0",
+                             "libstdc++.so.6", "libgcc_s.so.1", "libz.so.1"})
+      EXPECT_TRUE(S.provides(Soname)) << Soname.str();
+    EXPECT_TRUE(S.lacks("libGL.so.1"));
+    EXPECT_FALSE(S.provides("libGL.so.1"));
+    EXPECT_FALSE(S.lacks("libc.so.6"));
+    // No soname is both present and absent.
+    for (StringRef Soname : S.Sonames)
+      EXPECT_FALSE(S.lacks(Soname)) << Soname.str();
+    EXPECT_FALSE(S.Exhaustive);
+    EXPECT_FALSE(S.Source.empty());
+    EXPECT_EQ(S.ReadDate.size(), 10u);
+  }
+}
+
 TEST(RuntimeTableTest, Lookup) {
   const RuntimeInfo *R = lookupRuntime("python3.12");
   ASSERT_NE(R, nullptr);

@@ -96,6 +96,10 @@ struct InstallOptions {
   bool AllExtras = false;
   /// `--group`: dependency groups to add (none by default).
   std::vector<std::string> Groups;
+  /// `--find-links` folders. A locally built `linux_<arch>` wheel found in
+  /// one of them is chosen when no portable wheel fits: its tag says nothing
+  /// about the glibc it needs, so the native audit checks its bytes instead.
+  std::vector<std::string> FindLinks;
 };
 
 /// A wheel that does not fit the target, and why.

@@ -114,6 +114,8 @@ struct PlannedFile {
 struct InstallPlan {
   /// Opened wheels, in input order; PlannedFile::Wheel indexes these.
   std::vector<std::unique_ptr<WheelArchive>> Wheels;
+  /// The package of each wheel (WheelInput::Package), parallel to Wheels.
+  std::vector<std::string> WheelPackages;
   /// Files sorted by Path (byte order), no duplicates.
   std::vector<PlannedFile> Files;
   /// Things done differently from a plain extraction, for the user.

@@ -125,6 +125,15 @@ buildInstallPlan(const Project &P, const InstallSet &Set,
 llvm::Expected<InstallPlan *> getOrBuildInstallPlan(Project &P,
                                                     AnalysisManager &AM);
 
+/// The last checks on \p Plan before an artifact is written, with the
+/// real bytes whatever the lints saw: the native audit (LO110-LO113) when no
+/// lint did it, and, when \p CheckSize, the unzipped size against 250 MB
+/// minus the layers (LO202) when no lint reported it. Findings go to the
+/// diagnostics engine; the emitter then asks mayWriteArtifact.
+llvm::Error checkPlanBeforeWriting(Project &P, AnalysisManager &AM,
+                                   InstallPlan &Plan, LayoutKind K,
+                                   bool CheckSize);
+
 /// `plan-install`: builds Project::Plan.
 struct PlanInstallPass : PassInfoMixin<PlanInstallPass> {
   llvm::Expected<PreservedAnalyses> run(Project &P, AnalysisManager &AM);

@@ -109,6 +109,25 @@ struct FetchedWheel {
 llvm::Expected<std::vector<FetchedWheel>>
 fetchWheels(llvm::ArrayRef<WheelRequest> Requests, const FetchOptions &Opts);
 
+/// The unzipped size of one remote wheel, as read from its central directory.
+struct UnzippedSize {
+  /// The sum of the uncompressed sizes of its entries; unset when unknown.
+  std::optional<uint64_t> Bytes;
+  /// The server sent the whole file instead of a range.
+  bool RangeIgnored = false;
+  /// Why Bytes is unset.
+  std::string Problem;
+};
+
+/// The unzipped size of each of \p Requests (URL, Sha256Hex and Size are
+/// used) without downloading them: from the size cache
+/// (<CacheDir>/unzipped-sizes/sha256/<h[0:2]>/<h>) or, unless Opts.Offline,
+/// from the end of each wheel and its central directory fetched with HTTP
+/// range requests (a few kB each, in parallel), then cached by sha256.
+std::vector<UnzippedSize>
+fetchUnzippedSizes(llvm::ArrayRef<WheelRequest> Requests,
+                   const FetchOptions &Opts);
+
 /// Returns the percent-decoded last path segment of \p URL (query and
 /// fragment ignored), or an error when that is not a usable file name.
 llvm::Expected<std::string> getFilenameFromURL(llvm::StringRef URL);

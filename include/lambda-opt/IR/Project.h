@@ -297,6 +297,10 @@ public:
   /// narrowed by the size transforms, written by the emitters); null until
   /// planned. Opaque here so that the IR does not depend on Artifact.
   std::shared_ptr<InstallPlan> Plan;
+  /// Set once the native files of the install set have been audited for this
+  /// target (by the `native-audit` lint when the wheels were at hand, or by
+  /// an emitter), so that the findings are reported once.
+  bool NativeAudited = false;
 
   /// All packages called \p Name (uv.lock may lock a name more than once).
   llvm::ArrayRef<Package *> lookup(llvm::StringRef Name) const;

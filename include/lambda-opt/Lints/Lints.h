@@ -12,6 +12,8 @@
 ///
 ///   wheel-availability  LO101 no-compatible-wheel, LO102 sdist-only
 ///   size-budget         LO201 zipped-size, LO202 unzipped-size
+///   native-audit        LO110 elf-wrong-arch, LO111 glibc-too-new,
+///                       LO112 libstdcxx-too-new, LO113 missing-shared-library
 ///   reproducibility     LO303 unpinned-git, LO305 index-not-allowed,
 ///                       LO306 filename-mismatch
 ///   lock-freshness      LO304 lock-out-of-date
@@ -25,6 +27,7 @@
 #ifndef LAMBDA_OPT_LINTS_LINTS_H
 #define LAMBDA_OPT_LINTS_LINTS_H
 
+#include "lambda-opt/IR/Options.h"
 #include "lambda-opt/Passes/PassManager.h"
 #include "lambda-opt/Support/Format.h"
 
@@ -37,6 +40,15 @@ namespace lambdaopt {
 constexpr uint64_t DirectUploadLimit = 52428800;
 /// Lambda's limit on the unzipped function plus its layers (250 MB).
 constexpr uint64_t UnzippedLimit = 262144000;
+
+/// The unzipped-size budget a run checks against: Options.SizeBudget, else
+/// 250 MB minus the layers.
+struct SizeBudget {
+  uint64_t Bytes;
+  /// "Lambda's 250 MB (262,144,000 bytes) limit", for messages.
+  std::string Text;
+};
+SizeBudget getSizeBudget(const ProjectOptions &Opts);
 
 /// True when \p NormalizedName is a development tool (a test runner,
 /// linter, type checker, formatter, debugger or AWS mock) that a production
@@ -66,6 +78,15 @@ struct WheelAvailabilityPass : PassInfoMixin<WheelAvailabilityPass> {
 /// folders or the wheel cache; nothing is downloaded), their unzipped size
 /// against 250 MB minus the layers, or Options.SizeBudget (LO202).
 struct SizeBudgetPass : PassInfoMixin<SizeBudgetPass> {
+  llvm::Expected<PreservedAnalyses> run(Project &P, AnalysisManager &AM);
+};
+
+/// `native-audit`: when every wheel of the install set is at hand
+/// (find-links folders or the wheel cache), audits their native files for
+/// the target (Native/NativeAudit.h): LO110 elf-wrong-arch, LO111
+/// glibc-too-new, LO112 libstdcxx-too-new, LO113 missing-shared-library.
+/// Otherwise the emitters audit the wheels they fetch.
+struct NativeAuditPass : PassInfoMixin<NativeAuditPass> {
   llvm::Expected<PreservedAnalyses> run(Project &P, AnalysisManager &AM);
 };
 

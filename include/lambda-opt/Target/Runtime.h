@@ -30,6 +30,28 @@ namespace lambdaopt {
 /// Lambda documentation.
 llvm::StringRef getRuntimeTableReadDate();
 
+/// The system libraries of a runtime's base image: what a shared object in
+/// the artifact may link against without shipping it.
+struct SystemLibraries {
+  /// libstdc++'s newest GLIBCXX_3.4.N and CXXABI_1.3.N symbol versions.
+  unsigned GlibcxxMinor, CxxabiMinor; ///< 24 (GLIBCXX_3.4.24), 11
+  /// Sonames found on the loader's path (/var/lang/lib, /lib64, /usr/lib64)
+  /// of the base image, sorted.
+  llvm::ArrayRef<llvm::StringRef> Sonames;
+  /// Sonames known to be absent (libGL.so.1), sorted: needing one of them is
+  /// an error even when Sonames is not exhaustive.
+  llvm::ArrayRef<llvm::StringRef> KnownAbsent;
+  /// False when Sonames may miss libraries the image has: then a soname in
+  /// neither list is only a warning.
+  bool Exhaustive;
+  /// Where the lists come from, and the date (YYYY-MM-DD) they were read.
+  llvm::StringRef Source;
+  llvm::StringRef ReadDate;
+
+  bool provides(llvm::StringRef Soname) const;
+  bool lacks(llvm::StringRef Soname) const;
+};
+
 /// One Lambda Python runtime. Dates are ISO YYYY-MM-DD strings (so they
 /// compare lexicographically), empty when AWS has not announced them.
 struct RuntimeInfo {
@@ -45,6 +67,8 @@ struct RuntimeInfo {
   llvm::StringRef BaseImage; ///< "public.ecr.aws/lambda/python:3.12"
   /// Normalized names of the packages the runtime preinstalls (sorted).
   llvm::ArrayRef<llvm::StringRef> ProvidedPackages;
+  /// The base image's system libraries.
+  const SystemLibraries *System;
 
   bool supportsArch(ArchKind Arch) const {
     return Arch == ArchKind::X86_64 ? SupportsX86_64 : SupportsArm64;
