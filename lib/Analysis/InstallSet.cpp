@@ -443,8 +443,22 @@ void Traversal::buildResult(InstallSet &Out) {
         Queue.push_back(To);
   }
 
+  // The project `--no-emit-project` leaves out: the selected member, else
+  // the root package.
+  std::string ProjectName;
+  if (!Opts.Package.empty())
+    ProjectName = normalize(Opts.Package);
+  else if (const Package *RootPkg = P.getRootPackage())
+    ProjectName = RootPkg->Name.str();
+  StringSet<> Omitted;
+  for (const std::string &Name : Opts.NoEmitPackages)
+    Omitted.insert(normalize(Name));
   auto IsInstalled = [&](const Package *Pkg) {
-    return !Members.count(Pkg->Name) && Pkg->Src.Kind != SourceKind::Virtual;
+    if (Pkg->Src.Kind == SourceKind::Virtual || Omitted.count(Pkg->Name))
+      return false;
+    if (Opts.NoEmitWorkspace && Members.count(Pkg->Name))
+      return false;
+    return !(Opts.NoEmitProject && Pkg->Name == ProjectName);
   };
   auto IsLocal = [](const Package *Pkg) {
     SourceKind K = Pkg->Src.Kind;
@@ -457,13 +471,15 @@ void Traversal::buildResult(InstallSet &Out) {
     InstalledPackage IP;
     IP.Pkg = Pkg;
     IP.IsLocal = IsLocal(Pkg);
+    IP.IsWorkspaceMember = Members.count(Pkg->Name) != 0;
     std::vector<const Package *> Chain;
     for (const Package *Step = Pkg; Step; Step = Parent.lookup(Step))
       Chain.push_back(Step);
     std::reverse(Chain.begin(), Chain.end());
     for (const Package *Step : Chain) {
       IP.Path.push_back(Step->Name.str());
-      if (Step != Pkg && IsInstalled(Step) && IsLocal(Step))
+      if (Step != Pkg && IsInstalled(Step) && IsLocal(Step) &&
+          !Members.count(Step->Name))
         IP.ViaLocalTree = true;
     }
     const Node &N = Nodes[NodeIndex[Pkg]];

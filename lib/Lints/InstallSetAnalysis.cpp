@@ -36,6 +36,9 @@ InstallOptions lambdaopt::getInstallOptions(const ProjectOptions &Opts) {
   IO.Extras = Opts.Extras;
   IO.AllExtras = Opts.AllExtras;
   IO.Groups = Opts.Groups;
+  IO.NoEmitProject = Opts.NoEmitProject;
+  IO.NoEmitWorkspace = Opts.NoEmitWorkspace;
+  IO.NoEmitPackages = Opts.NoEmitPackages;
   return IO;
 }
 
