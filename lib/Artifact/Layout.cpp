@@ -186,24 +186,29 @@ struct Candidate {
 class Planner {
 public:
   Planner(InstallPlan &Plan, ArrayRef<WheelInput> Inputs,
-          const LayoutOptions &Options)
-      : Plan(Plan), Inputs(Inputs), Options(Options) {}
+          ArrayRef<PlannedPackage> Local, const LayoutOptions &Options)
+      : Plan(Plan), Inputs(Inputs), Local(Local), Options(Options) {}
 
   Error planWheel(unsigned WheelIndex);
+  Error planLocal(unsigned LocalIndex);
   Error planInclude(const IncludePath &Include);
   Error finish();
 
 private:
   Error add(Candidate C);
   std::string ownerName(int Owner) const {
-    return Owner < 0 ? std::string("application files")
-                     : "package '" + Inputs[Owner].Package + "'";
+    if (Owner < 0)
+      return "application files";
+    if (static_cast<size_t>(Owner) >= Inputs.size())
+      return "package '" + Local[Owner - Inputs.size()].Package + "'";
+    return "package '" + Inputs[Owner].Package + "'";
   }
   Expected<bool> sameBytes(const Candidate &A, const Candidate &B) const;
   bool filterOut(const Candidate &C, bool &WholeWheelDroppable);
 
   InstallPlan &Plan;
   ArrayRef<WheelInput> Inputs;
+  ArrayRef<PlannedPackage> Local;
   const LayoutOptions &Options;
   std::map<std::string, Candidate> Files;
 };
@@ -463,6 +468,17 @@ Error Planner::planWheel(unsigned WheelIndex) {
   return Error::success();
 }
 
+Error Planner::planLocal(unsigned LocalIndex) {
+  for (const PlannedFile &F : Local[LocalIndex].Files) {
+    Candidate C;
+    C.Owner = static_cast<int>(Inputs.size() + LocalIndex);
+    C.File = F;
+    if (Error E = add(std::move(C)))
+      return E;
+  }
+  return Error::success();
+}
+
 bool Planner::filterOut(const Candidate &C, bool &ByPackage) {
   const LayoutFilters &F = Options.Filters;
   StringRef P = C.File.Path;
@@ -556,7 +572,8 @@ Error Planner::finish() {
 
 Expected<InstallPlan> lambdaopt::planInstall(ArrayRef<WheelInput> Wheels,
                                              ArrayRef<IncludePath> Includes,
-                                             const LayoutOptions &Options) {
+                                             const LayoutOptions &Options,
+                                             ArrayRef<PlannedPackage> Local) {
   InstallPlan Plan;
   Plan.Wheels.resize(Wheels.size());
   std::vector<std::string> Errors(Wheels.size());
@@ -582,9 +599,12 @@ Expected<InstallPlan> lambdaopt::planInstall(ArrayRef<WheelInput> Wheels,
     if (!E.empty())
       return makeError(E);
 
-  Planner P(Plan, Wheels, Options);
+  Planner P(Plan, Wheels, Local, Options);
   for (unsigned I = 0; I < Wheels.size(); ++I)
     if (Error E = P.planWheel(I))
+      return E;
+  for (unsigned I = 0; I < Local.size(); ++I)
+    if (Error E = P.planLocal(I))
       return E;
   for (const IncludePath &Include : Includes)
     if (Error E = P.planInclude(Include))

@@ -122,10 +122,20 @@ struct InstallPlan {
   llvm::Expected<std::string> readPlannedFile(const PlannedFile &F) const;
 };
 
-/// Verifies and opens \p Wheels (in parallel), then plans the install tree.
-llvm::Expected<InstallPlan> planInstall(llvm::ArrayRef<WheelInput> Wheels,
-                                        llvm::ArrayRef<IncludePath> Includes,
-                                        const LayoutOptions &Options);
+/// A package installed from files planned elsewhere (a natively built local
+/// package): its files, dist-info included, relative to the install root.
+struct PlannedPackage {
+  /// Package name, for messages.
+  std::string Package;
+  std::vector<PlannedFile> Files;
+};
+
+/// Verifies and opens \p Wheels (in parallel), then plans the install tree
+/// of the wheels, the \p Local packages and the application files.
+llvm::Expected<InstallPlan>
+planInstall(llvm::ArrayRef<WheelInput> Wheels,
+            llvm::ArrayRef<IncludePath> Includes, const LayoutOptions &Options,
+            llvm::ArrayRef<PlannedPackage> Local = {});
 
 } // namespace lambdaopt
 
