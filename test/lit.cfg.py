@@ -7,6 +7,7 @@
 # which builds real wheels and uv projects.
 import os
 import shutil
+import subprocess
 
 import lit.formats
 
@@ -49,6 +50,13 @@ config.substitutions.append(("%cxx", config.cxx_compiler))
 for tool in ["umoci", "skopeo", "oci-image-tool", "unzip", "zipinfo"]:
     if shutil.which(tool):
         config.available_features.add(tool)
+# The system Python with pip and the Debian build backends, for the
+# differential tests of native local-package builds.
+if subprocess.run(["/usr/bin/python3", "-c",
+                   "import setuptools.build_meta, hatchling.build, "
+                   "flit_core.buildapi, pip"],
+                  capture_output=True).returncode == 0:
+    config.available_features.add("system-backends")
 pyenv = os.path.expanduser("~/.pyenv/versions")
 if os.path.isdir(pyenv):
     for entry in sorted(os.listdir(pyenv)):

@@ -720,7 +720,9 @@ Error Builder::buildSetuptools() {
     for (const std::string &G : *LicenseGlobs)
       Globs.push_back(G);
   else
-    Globs = {"LICEN[CS]E*", "COPYING*", "NOTICE*", "AUTHORS*"};
+    // What setuptools 66 with wheel 0.38 puts into the wheel by default
+    // (COPYING* and NOTICE* match its patterns but are not copied).
+    Globs = {"LICEN[CS]E*", "AUTHORS*"};
   for (const std::string &F : globRootFiles(Globs))
     addLicenseFile(F, F);
   return Error::success();

@@ -459,11 +459,21 @@ std::string Builder::makeMetadata() const {
   for (const auto &Extra : M.Optional) {
     Out += "Provides-Extra: " + Extra.first + "\n";
     for (const std::string &D : Extra.second) {
-      StringRef Req = D;
-      if (Req.contains(';'))
-        Out += "Requires-Dist: " + D + " and extra == '" + Extra.first + "'\n";
+      // Each backend joins a marker and the extra its own way.
+      auto [Req, Marker] = StringRef(D).split(';');
+      std::string ExtraMarker = "extra == '" + Extra.first + "'";
+      Marker = Marker.trim();
+      if (Marker.empty())
+        Out += "Requires-Dist: " + Req.rtrim().str() + "; " + ExtraMarker;
+      else if (Backend == "setuptools")
+        Out += "Requires-Dist: " + Req.rtrim().str() + "; (" + Marker.str() +
+               ") and " + ExtraMarker;
+      else if (Backend == "flit_core")
+        Out += "Requires-Dist: " + Req.rtrim().str() + "; " + ExtraMarker +
+               " and (" + Marker.str() + ")";
       else
-        Out += "Requires-Dist: " + D + "; extra == '" + Extra.first + "'\n";
+        Out += "Requires-Dist: " + D + " and " + ExtraMarker;
+      Out += "\n";
     }
   }
   if (!M.Readme.empty()) {
