@@ -37,6 +37,18 @@ Expected<PreservedAnalyses> LocalPackagesPass::run(Project &P,
   TagTarget Tags = (*R)->getTarget().getTagTarget();
   for (const InstalledPackage &IP : (*R)->get().Packages) {
     const Package &Pkg = *IP.Pkg;
+    if (Pkg.Src.Kind == SourceKind::Path && !IP.Wheel) {
+      Diagnostic D = Diags.create(
+          "LO104", Pkg.Src.Range,
+          Pkg.getDisplayName() + " is the source archive '" + Pkg.Src.Value +
+              "'; lambda-opt builds local packages only from source trees",
+          Pkg.Name);
+      D.Notes.push_back(formatDependencyPath(IP));
+      D.FixHint = "build its wheel for Linux and depend on the wheel file, "
+                  "or on its unpacked source folder";
+      Diags.report(std::move(D));
+      continue;
+    }
     if (!Pkg.Src.isLocalTree())
       continue;
     if (findLocalWheel(P.Options.FindLinks, Pkg.Name, Pkg.Version, Tags))
