@@ -542,6 +542,8 @@ Error Builder::finish(LocalBuildResult &R) {
     F.Size = F.Data.size();
     R.Files.push_back(std::move(F));
   }
+  if (CheckOnly)
+    return Error::success();
   std::vector<std::array<std::string, 3>> Rows;
   for (const PlannedFile &F : R.Files) {
     std::string Data;
@@ -716,8 +718,9 @@ Expected<LocalBuildResult> Builder::run() {
 }
 
 Expected<LocalBuildResult> lambdaopt::buildLocalPackage(StringRef SourceDir,
-                                                        SourceMgr &SM) {
-  Builder B(SourceDir, SM);
+                                                        SourceMgr &SM,
+                                                        bool CheckOnly) {
+  Builder B(SourceDir, SM, CheckOnly);
   return B.run();
 }
 

@@ -53,7 +53,8 @@ struct ProjectMetadata {
 
 class Builder {
 public:
-  Builder(llvm::StringRef Dir, llvm::SourceMgr &SM) : Dir(Dir.str()), SM(SM) {}
+  Builder(llvm::StringRef Dir, llvm::SourceMgr &SM, bool CheckOnly)
+      : Dir(Dir.str()), SM(SM), CheckOnly(CheckOnly) {}
   llvm::Expected<LocalBuildResult> run();
 
 private:
@@ -101,6 +102,7 @@ private:
 
   std::string Dir;
   llvm::SourceMgr &SM;
+  bool CheckOnly = false;
   std::string PyProjectPath;
   toml::Document Doc;
   const toml::Value *Root = nullptr;

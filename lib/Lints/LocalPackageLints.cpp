@@ -56,7 +56,8 @@ Expected<PreservedAnalyses> LocalPackagesPass::run(Project &P,
     SmallString<256> Dir(P.RootDir);
     sys::path::append(Dir, Pkg.Src.Value);
     sys::path::remove_dots(Dir, /*remove_dot_dot=*/false);
-    Expected<LocalBuildResult> Built = buildLocalPackage(Dir, P.getSourceMgr());
+    Expected<LocalBuildResult> Built =
+        buildLocalPackage(Dir, P.getSourceMgr(), /*CheckOnly=*/true);
     if (Built)
       continue;
     // Located at the package's pyproject.toml when the reason is there, at

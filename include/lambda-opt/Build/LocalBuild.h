@@ -72,8 +72,11 @@ struct LocalBuildResult {
 /// unsupported configuration is located there (at `[build-system]` or the
 /// offending setting). Other errors (no pyproject.toml, unreadable files)
 /// are plain errors naming the path.
+/// With \p CheckOnly the files are selected but not read: no RECORD is
+/// written (a lint needs to know only whether the build is possible).
 llvm::Expected<LocalBuildResult> buildLocalPackage(llvm::StringRef SourceDir,
-                                                   llvm::SourceMgr &SM);
+                                                   llvm::SourceMgr &SM,
+                                                   bool CheckOnly = false);
 
 /// \p E with every SourceError turned into a plain error whose message
 /// starts with `file:line:col: ` as \p SM locates it.
