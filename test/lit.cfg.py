@@ -54,7 +54,7 @@ for tool in ["umoci", "skopeo", "oci-image-tool", "unzip", "zipinfo"]:
 # differential tests of native local-package builds.
 if subprocess.run(["/usr/bin/python3", "-c",
                    "import setuptools.build_meta, hatchling.build, "
-                   "flit_core.buildapi, pip"],
+                   "flit_core.buildapi, poetry.core.masonry.api, pip"],
                   capture_output=True).returncode == 0:
     config.available_features.add("system-backends")
 pyenv = os.path.expanduser("~/.pyenv/versions")

@@ -38,11 +38,6 @@ import tomllib
 import zipfile
 
 SKIPPED_DIST_INFO = {"RECORD", "INSTALLER", "REQUESTED", "direct_url.json"}
-BACKEND_MODULES = {
-    "hatchling.build": "hatchling",
-    "setuptools.build_meta": "setuptools",
-    "flit_core.buildapi": "flit_core",
-}
 
 
 def local_sources(project):
@@ -191,7 +186,7 @@ def check(args, fixture):
 def backends_available(python):
     probe = subprocess.run(
         [python, "-c", "import setuptools.build_meta, hatchling.build, "
-         "flit_core.buildapi, pip"], capture_output=True, text=True)
+         "flit_core.buildapi, poetry.core.masonry.api, pip"], capture_output=True, text=True)
     return probe.returncode == 0
 
 

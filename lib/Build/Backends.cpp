@@ -853,3 +853,255 @@ Error Builder::buildUv() {
     addLicenseFile(F, "licenses/" + F);
   return Error::success();
 }
+
+//===----------------------------------------------------------------------===//
+// poetry-core
+//===----------------------------------------------------------------------===//
+
+/// A poetry version constraint as PEP 440 specifiers: `^1.2` is `>=1.2,<2.0`,
+/// `~1.2` is `>=1.2,<1.3`, `*` is empty, a bare version is `==`; comparisons
+/// pass through. std::nullopt for what is not understood (`||`, wildcards).
+static std::optional<std::string> convertPoetryConstraint(StringRef C) {
+  C = C.trim();
+  if (C.empty() || C == "*")
+    return std::string();
+  if (C.contains("||") || C.contains('|'))
+    return std::nullopt;
+  SmallVector<StringRef, 4> Parts;
+  C.split(Parts, ',');
+  std::vector<std::string> Out;
+  for (StringRef Part : Parts) {
+    Part = Part.trim();
+    auto Bump = [](StringRef V, bool Caret) -> std::optional<std::string> {
+      SmallVector<StringRef, 4> Nums;
+      V.split(Nums, '.');
+      std::vector<unsigned> N;
+      for (StringRef X : Nums) {
+        unsigned U;
+        if (X.getAsInteger(10, U))
+          return std::nullopt;
+        N.push_back(U);
+      }
+      if (N.empty())
+        return std::nullopt;
+      std::vector<unsigned> Upper;
+      if (Caret) {
+        // The first non-zero component goes up (all zeros: the last one).
+        size_t I = 0;
+        while (I + 1 < N.size() && N[I] == 0)
+          ++I;
+        Upper.assign(N.begin(), N.begin() + I + 1);
+        ++Upper.back();
+      } else {
+        // `~1` is `<2`, `~1.2` and `~1.2.3` are `<1.3`.
+        size_t Keep = N.size() == 1 ? 1 : 2;
+        Upper.assign(N.begin(), N.begin() + Keep);
+        ++Upper.back();
+      }
+      while (Upper.size() < N.size())
+        Upper.push_back(0);
+      std::string Low = ">=" + V.str(), High = "<";
+      for (size_t I = 0; I < Upper.size(); ++I)
+        High += (I ? "." : "") + std::to_string(Upper[I]);
+      return Low + "," + High;
+    };
+    if (Part.consume_front("^")) {
+      std::optional<std::string> R = Bump(Part.trim(), true);
+      if (!R)
+        return std::nullopt;
+      Out.push_back(*R);
+    } else if (Part.consume_front("~=")) {
+      Out.push_back("~=" + Part.trim().str());
+    } else if (Part.consume_front("~")) {
+      std::optional<std::string> R = Bump(Part.trim(), false);
+      if (!R)
+        return std::nullopt;
+      Out.push_back(*R);
+    } else if (Part.startswith(">") || Part.startswith("<") ||
+               Part.startswith("=") || Part.startswith("!")) {
+      if (Part.contains('*'))
+        return std::nullopt;
+      std::string Op =
+          Part.take_while([](char X) {
+                return X == '>' || X == '<' || X == '=' || X == '!';
+              })
+              .str();
+      if (Op == "=")
+        Op = "==";
+      Out.push_back(Op + Part.drop_front(Part.take_while([](char X) {
+                                               return X == '>' || X == '<' ||
+                                                      X == '=' || X == '!';
+                                             })
+                                             .size())
+                             .trim()
+                             .str());
+    } else {
+      if (Part.contains('*') || Part.contains(' '))
+        return std::nullopt;
+      Out.push_back("==" + Part.str());
+    }
+  }
+  return join(Out, ",");
+}
+
+Error Builder::readPoetryMetadata() {
+  const toml::Value *P = getTable(Root, {"tool", "poetry"});
+  if (!P)
+    return refuse(nullptr, "pyproject.toml has neither [project] nor "
+                           "[tool.poetry]");
+  Project = P;
+  if (Error E = checkKeys(
+          P,
+          {"name", "version", "description", "authors", "maintainers",
+           "license", "readme", "homepage", "repository", "documentation",
+           "keywords", "classifiers", "packages", "dependencies",
+           "dev-dependencies", "group", "scripts", "plugins", "urls"},
+          "tool.poetry"))
+    return E;
+  for (auto [Key, Out] : {std::pair<StringRef, std::string *>{"name", &M.Name},
+                          {"version", &M.Version},
+                          {"description", &M.Summary}}) {
+    Expected<std::optional<std::string>> S = getString(P, Key);
+    if (!S)
+      return S.takeError();
+    if (!*S && Key != "description")
+      return refuse(P, "[tool.poetry] has no " + Key);
+    if (*S)
+      *Out = **S;
+  }
+  Expected<std::optional<std::string>> License = getString(P, "license");
+  if (!License)
+    return License.takeError();
+  if (*License)
+    M.LicenseExpression = **License;
+  for (StringRef Key : {"keywords", "classifiers"}) {
+    Expected<std::vector<std::string>> L = getStrings(P, Key);
+    if (!L)
+      return L.takeError();
+    (Key == "keywords" ? M.Keywords : M.Classifiers) = std::move(*L);
+  }
+  if (const toml::Value *Deps = getTable(P, {"dependencies"}))
+    for (const toml::Entry &E : Deps->getEntries()) {
+      if (!E.Val->isString())
+        return refuse(E.Val, "dependency '" + E.Key +
+                                 "' is not a plain version constraint, which "
+                                 "is all lambda-opt's poetry-core build reads");
+      std::optional<std::string> Spec =
+          convertPoetryConstraint(E.Val->getString());
+      if (!Spec)
+        return refuse(E.Val, "constraint '" + E.Val->getString() +
+                                 "' is not one lambda-opt converts");
+      if (E.Key == "python") {
+        M.RequiresPython = *Spec;
+        continue;
+      }
+      M.Dependencies.push_back(
+          Spec->empty() ? E.Key.str() : E.Key.str() + " (" + *Spec + ")");
+    }
+  auto ReadGroup = [&](const toml::Value *T, StringRef Group) -> Error {
+    if (!T)
+      return Error::success();
+    std::vector<std::pair<std::string, std::string>> Items;
+    for (const toml::Entry &E : T->getEntries()) {
+      if (!E.Val->isString())
+        return refuse(E.Val, "entry point '" + E.Key + "' must be a string");
+      Items.push_back({E.Key.str(), E.Val->getString().str()});
+    }
+    if (!Items.empty())
+      M.EntryPoints.push_back({Group.str(), std::move(Items)});
+    return Error::success();
+  };
+  if (Error E = ReadGroup(getTable(P, {"scripts"}), "console_scripts"))
+    return E;
+  if (const toml::Value *Plugins = getTable(P, {"plugins"}))
+    for (const toml::Entry &E : Plugins->getEntries())
+      if (Error Err = ReadGroup(E.Val->isTable() ? E.Val : nullptr, E.Key))
+        return Err;
+  return Error::success();
+}
+
+Error Builder::buildPoetry() {
+  const toml::Value *P = getTable(Root, {"tool", "poetry"});
+  if (P && (P->get("include") || P->get("exclude") || P->get("build")))
+    return refuse(P->get("include")   ? P->get("include")
+                  : P->get("exclude") ? P->get("exclude")
+                                      : P->get("build"),
+                  "poetry 'include', 'exclude' and 'build' settings are not "
+                  "supported by lambda-opt's native poetry-core build");
+  if (M.DynamicVersion)
+    return refuse(Project, "poetry-core needs a static version here");
+  std::string Canonical = normalizeName(M.Name);
+  std::string Module = Canonical;
+  std::replace(Module.begin(), Module.end(), '-', '_');
+  DistInfoName = Module + "-" + M.Version + ".dist-info";
+  // [tool.poetry] packages, else the module named after the project.
+  std::vector<std::pair<std::string, std::string>> Includes; // include, from
+  const toml::Value *Packages = P ? P->get("packages") : nullptr;
+  if (Packages) {
+    if (!Packages->isArray())
+      return refuse(Packages, "'packages' must be an array of tables");
+    for (const toml::Value *E : Packages->getElements()) {
+      if (!E->isTable())
+        return refuse(E, "'packages' must be an array of tables");
+      if (Error Err = checkKeys(E, {"include", "from"}, "tool.poetry.packages"))
+        return Err;
+      Expected<std::optional<std::string>> Inc = getString(E, "include");
+      if (!Inc)
+        return Inc.takeError();
+      Expected<std::optional<std::string>> From = getString(E, "from");
+      if (!From)
+        return From.takeError();
+      if (!*Inc || StringRef(**Inc).contains('*'))
+        return refuse(E, "lambda-opt reads only plain package paths in "
+                         "poetry's 'packages'");
+      Includes.push_back(
+          {**Inc, *From ? StringRef(**From).trim("/").str() : std::string()});
+    }
+  } else {
+    for (StringRef From : {"", "src"}) {
+      std::string Base = From.empty() ? "" : From.str() + "/";
+      bool Dir = isDir(Base + Module), File = isFile(Base + Module + ".py");
+      if (Dir && File)
+        return refuse(BuildSystem, "both '" + Base + Module + "/' and '" +
+                                       Base + Module + ".py' exist");
+      if (Dir || File) {
+        Includes.push_back({Dir ? Module : Module + ".py", From.str()});
+        break;
+      }
+    }
+    if (Includes.empty())
+      return refuse(BuildSystem, "poetry finds no package '" + Module + "'");
+  }
+  for (const auto &[Inc, From] : Includes) {
+    std::string Rel = From.empty() ? Inc : From + "/" + Inc;
+    size_t Strip = From.empty() ? 0 : From.size() + 1;
+    if (isFile(Rel)) {
+      addPackageFile(Rel, StringRef(Rel).drop_front(Strip));
+      continue;
+    }
+    if (!isDir(Rel))
+      return refuse(Packages ? Packages : BuildSystem,
+                    "package path '" + Rel + "' does not exist");
+    if (Error E = walk(
+            Rel,
+            [](StringRef Name, StringRef) { return Name != "__pycache__"; },
+            [&](StringRef F) -> Error {
+              if (!F.endswith(".pyc"))
+                addPackageFile(F, F.drop_front(Strip));
+              return Error::success();
+            }))
+      return E;
+  }
+  for (const std::string &F :
+       globRootFiles({"COPYING", "LICENSE", "COPYING.*", "LICENSE.*"}))
+    addLicenseFile(F, F);
+  if (isDir("LICENSES"))
+    if (Error E = walk(
+            "LICENSES", [](StringRef, StringRef) { return true; },
+            [&](StringRef F) -> Error {
+              addLicenseFile(F, F);
+              return Error::success();
+            }))
+      return E;
+  return Error::success();
+}

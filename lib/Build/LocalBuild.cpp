@@ -429,7 +429,8 @@ std::string Builder::makeMetadata() const {
   std::string Out = "Metadata-Version: 2.1\n";
   Out += "Name: " + M.Name + "\n";
   Out += "Version: " + M.Version + "\n";
-  if (!M.Summary.empty())
+  // poetry-core writes the field even when it is empty.
+  if (!M.Summary.empty() || Backend == "poetry-core")
     Out += "Summary: " + M.Summary + "\n";
   for (const auto &U : M.URLs)
     Out += "Project-URL: " + U.first + ", " + U.second + "\n";
@@ -663,6 +664,8 @@ Expected<LocalBuildResult> Builder::run() {
     Backend = "flit_core";
   else if (B == "uv_build")
     Backend = "uv_build";
+  else if (B == "poetry.core.masonry.api")
+    Backend = "poetry-core";
   else if (B == "maturin" || B == "scikit_build_core.build" || B == "mesonpy" ||
            B == "pybind11.setup_helpers")
     return refuse(BackendV, "build backend '" + B +
@@ -671,7 +674,8 @@ Expected<LocalBuildResult> Builder::run() {
   else
     return refuse(BackendV, "build backend '" + B +
                                 "' is not one lambda-opt builds natively "
-                                "(hatchling, setuptools, flit_core, uv_build)");
+                                "(hatchling, setuptools, flit_core, "
+                                "poetry-core, uv_build)");
   // Plugins that compute versions or files at build time.
   Expected<std::vector<std::string>> Requires =
       getStrings(BuildSystem, "requires");
@@ -698,7 +702,10 @@ Expected<LocalBuildResult> Builder::run() {
                         "' runs at build time (a version from VCS, generated "
                         "files or native code)");
   }
-  if (Error E = readProject())
+  // poetry-core before 2.0 reads its metadata from [tool.poetry].
+  bool PoetryMetadata =
+      Backend == "poetry-core" && !getTable(Root, {"project"});
+  if (Error E = PoetryMetadata ? readPoetryMetadata() : readProject())
     return std::move(E);
   Error E = Error::success();
   if (Backend == "hatchling")
@@ -707,6 +714,8 @@ Expected<LocalBuildResult> Builder::run() {
     E = buildSetuptools();
   else if (Backend == "flit_core")
     E = buildFlit();
+  else if (Backend == "poetry-core")
+    E = buildPoetry();
   else
     E = buildUv();
   if (E)

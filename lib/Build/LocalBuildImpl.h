@@ -92,6 +92,8 @@ private:
   llvm::Error buildSetuptools();
   llvm::Error buildFlit();
   llvm::Error buildUv();
+  llvm::Error buildPoetry();
+  llvm::Error readPoetryMetadata();
   llvm::Error setVersionFromFile(llvm::StringRef Rel, const toml::Value *At,
                                  bool DunderOnly);
 

@@ -209,13 +209,47 @@ TEST_F(LocalBuildTest, UvBuildModuleRoot) {
                      "uv_thing/py.typed\n");
 }
 
+TEST_F(LocalBuildTest, PoetryConstraintsBecomeSpecifiers) {
+  write("pkg/pyproject.toml",
+        "[tool.poetry]\nname = \"pc\"\nversion = \"0.1.0\"\n"
+        "[tool.poetry.dependencies]\npython = \"^3.9\"\n"
+        "requests = \"^2.31\"\nattrs = \"~23.1\"\nsix = \"*\"\n"
+        "zeta = \"^0.2.3\"\neta = \">=1.0,<2\"\ntheta = \"1.4.2\"\n"
+        "[build-system]\nrequires = [\"poetry-core\"]\n"
+        "build-backend = \"poetry.core.masonry.api\"\n");
+  write("pkg/pc/__init__.py", "");
+  SourceMgr SM;
+  Expected<LocalBuildResult> R = buildLocalPackage(path("pkg"), SM);
+  ASSERT_TRUE(bool(R)) << toString(R.takeError());
+  std::string Metadata;
+  for (const PlannedFile &F : R->Files)
+    if (F.Path == "pc-0.1.0.dist-info/METADATA")
+      Metadata = F.Data;
+  // What poetry-core 1.4 writes for the same constraints.
+  EXPECT_EQ(Metadata, "Metadata-Version: 2.1\nName: pc\nVersion: 0.1.0\n"
+                      "Summary: \nRequires-Python: >=3.9,<4.0\n"
+                      "Requires-Dist: requests (>=2.31,<3.0)\n"
+                      "Requires-Dist: attrs (>=23.1,<23.2)\n"
+                      "Requires-Dist: six\n"
+                      "Requires-Dist: zeta (>=0.2.3,<0.3.0)\n"
+                      "Requires-Dist: eta (>=1.0,<2)\n"
+                      "Requires-Dist: theta (==1.4.2)\n");
+  write("pkg/pyproject.toml",
+        "[tool.poetry]\nname = \"pc\"\nversion = \"0.1.0\"\n"
+        "[tool.poetry.dependencies]\nfoo = \"^1 || ^2\"\n"
+        "[build-system]\nrequires = [\"poetry-core\"]\n"
+        "build-backend = \"poetry.core.masonry.api\"\n");
+  EXPECT_EQ(build(), "error 5:7: constraint '^1 || ^2' is not one lambda-opt "
+                     "converts");
+}
+
 TEST_F(LocalBuildTest, UnknownBackendAndMissingFiles) {
   write("pkg/pyproject.toml", "[project]\nname = \"x\"\nversion = \"1\"\n"
-                              "[build-system]\nrequires = [\"poetry-core\"]\n"
-                              "build-backend = \"poetry.core.masonry.api\"\n");
-  EXPECT_EQ(build(), "error 6:17: build backend 'poetry.core.masonry.api' is "
-                     "not one lambda-opt builds natively (hatchling, "
-                     "setuptools, flit_core, uv_build)");
+                              "[build-system]\nrequires = [\"pdm-backend\"]\n"
+                              "build-backend = \"pdm.backend\"\n");
+  EXPECT_EQ(build(), "error 6:17: build backend 'pdm.backend' is not one "
+                     "lambda-opt builds natively (hatchling, setuptools, "
+                     "flit_core, poetry-core, uv_build)");
   EXPECT_EQ(build("nothing"),
             "error: local package at '" + path("nothing") +
                 "' has no readable pyproject.toml (No such file or "

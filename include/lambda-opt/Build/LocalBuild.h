@@ -27,6 +27,9 @@
 ///  * flit_core: `[tool.flit.module] name`, flat and src layouts, single
 ///    modules; a static version or `__version__` (and the docstring as the
 ///    summary when `description` is dynamic).
+///  * poetry-core: metadata from `[project]` or `[tool.poetry]` (plain
+///    version constraints, `^` and `~` converted as poetry does), `packages`
+///    with `include` and `from`, else the module named after the project.
 ///  * uv_build: `[tool.uv.build-backend] module-root` and `module-name`.
 ///
 /// Native extensions, build hooks, VCS versions, other backends and unknown
@@ -56,7 +59,7 @@ struct LocalBuildResult {
   /// `[project] name` as written, and the version (static or read).
   std::string Name;
   std::string Version;
-  /// "hatchling", "setuptools", "flit_core" or "uv_build".
+  /// "hatchling", "setuptools", "flit_core", "poetry-core" or "uv_build".
   std::string Backend;
   /// "name-1.0.dist-info" as the backend spells it.
   std::string DistInfo;
