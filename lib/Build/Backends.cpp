@@ -277,8 +277,6 @@ Error Builder::buildHatchling() {
     return Rel.str();
   };
   auto Consider = [&](StringRef Rel, bool Explicit) -> Error {
-    if (Rel == "pyproject.toml" && !Explicit)
-      ; // The project file is just another file for hatchling.
     if (ExcludeSpec.matches(Rel))
       return Error::success();
     if (!Explicit && !IncludeSpec.empty() && !IncludeSpec.matches(Rel))

@@ -636,7 +636,7 @@ Expected<LocalBuildResult> Builder::run() {
   SM.AddNewSourceBuffer(std::move(*Buf), SMLoc());
   toml::Parser Parser;
   if (Error E = Parser.parse(Text, Doc))
-    return std::move(E);
+    return E;
   Root = Doc.getRoot();
   BuildSystem = getTable(Root, {"build-system"});
   if (!BuildSystem)
@@ -706,7 +706,7 @@ Expected<LocalBuildResult> Builder::run() {
   bool PoetryMetadata =
       Backend == "poetry-core" && !getTable(Root, {"project"});
   if (Error E = PoetryMetadata ? readPoetryMetadata() : readProject())
-    return std::move(E);
+    return E;
   Error E = Error::success();
   if (Backend == "hatchling")
     E = buildHatchling();
@@ -719,10 +719,10 @@ Expected<LocalBuildResult> Builder::run() {
   else
     E = buildUv();
   if (E)
-    return std::move(E);
+    return E;
   LocalBuildResult R;
   if (Error FE = finish(R))
-    return std::move(FE);
+    return FE;
   return R;
 }
 
