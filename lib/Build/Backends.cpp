@@ -1103,3 +1103,108 @@ Error Builder::buildPoetry() {
       return E;
   return Error::success();
 }
+
+//===----------------------------------------------------------------------===//
+// pdm-backend
+//===----------------------------------------------------------------------===//
+
+Error Builder::buildPdm() {
+  const toml::Value *Pdm = getTable(Root, {"tool", "pdm"});
+  const toml::Value *BuildCfg = getTable(Pdm, {"build"});
+  if (isFile("pdm_build.py"))
+    return refuse(nullptr, "'pdm_build.py' is a pdm-backend build hook, which "
+                           "runs code at build time");
+  if (Error E = checkKeys(
+          BuildCfg,
+          {"package-dir", "source-includes", "is-purelib", "editable-backend"},
+          "tool.pdm.build"))
+    return E;
+  if (const toml::Value *Purelib =
+          BuildCfg ? BuildCfg->get("is-purelib") : nullptr)
+    if (!Purelib->isBoolean() || !Purelib->getBoolean())
+      return refuse(Purelib, "a wheel that is not pure-Python needs its "
+                             "backend");
+  if (M.DynamicVersion) {
+    const toml::Value *V = getTable(Pdm, {"version"});
+    if (!V)
+      return refuse(Project, "the version is dynamic but [tool.pdm.version] "
+                             "is missing");
+    if (Error E = checkKeys(V, {"source", "path"}, "tool.pdm.version"))
+      return E;
+    Expected<std::optional<std::string>> Source = getString(V, "source");
+    if (!Source)
+      return Source.takeError();
+    Expected<std::optional<std::string>> Path = getString(V, "path");
+    if (!Path)
+      return Path.takeError();
+    if (!*Source || **Source != "file" || !*Path)
+      return refuse(V, "lambda-opt reads only `source = \"file\"` versions "
+                       "(a version from SCM or a call needs the backend)");
+    if (Error E = setVersionFromFile(**Path, V, /*DunderOnly=*/true))
+      return E;
+  }
+  DistInfoName = escapeLower(M.Name) + "-" + M.Version + ".dist-info";
+  // package-dir: given, else src/ when it exists, else the root.
+  Expected<std::optional<std::string>> PackageDirV =
+      getString(BuildCfg, "package-dir");
+  if (!PackageDirV)
+    return PackageDirV.takeError();
+  std::string PackageDir =
+      *PackageDirV ? StringRef(**PackageDirV).trim("/").str()
+                   : (isDir("src") ? std::string("src") : std::string());
+  if (PackageDir == ".")
+    PackageDir.clear();
+  std::string Prefix = PackageDir.empty() ? "" : PackageDir + "/";
+  // The top-level packages with their data files, else the top-level
+  // modules; tests/ goes only to the sdist.
+  std::vector<std::string> Packages, Modules;
+  SmallString<256> Abs(Dir);
+  if (!PackageDir.empty())
+    sys::path::append(Abs, PackageDir);
+  std::error_code EC;
+  for (sys::fs::directory_iterator It(Abs, EC), End; It != End && !EC;
+       It.increment(EC)) {
+    StringRef Name = sys::path::filename(It->path());
+    if (sys::fs::is_directory(It->path())) {
+      if (Name != "tests" && Name != "build" && Name != "__pycache__" &&
+          isFile(Prefix + Name.str() + "/__init__.py"))
+        Packages.push_back(Name.str());
+    } else if (Name.endswith(".py") && Name != "pdm_build.py" &&
+               Name != "setup.py") {
+      Modules.push_back(Name.str());
+    }
+  }
+  llvm::sort(Packages);
+  llvm::sort(Modules);
+  size_t Strip = Prefix.size();
+  if (!Packages.empty()) {
+    for (const std::string &Pkg : Packages)
+      if (Error E = walk(
+              Prefix + Pkg,
+              [](StringRef Name, StringRef) { return Name != "__pycache__"; },
+              [&](StringRef Rel) -> Error {
+                if (!Rel.endswith(".pyc"))
+                  addPackageFile(Rel, Rel.drop_front(Strip));
+                return Error::success();
+              }))
+        return E;
+  } else {
+    for (const std::string &Mod : Modules)
+      addPackageFile(Prefix + Mod, Mod);
+  }
+  if (Selected.empty())
+    return refuse(BuildCfg ? BuildCfg : BuildSystem,
+                  "pdm-backend finds no package or module in '" +
+                      (PackageDir.empty() ? std::string(".") : PackageDir) +
+                      "'");
+  Expected<std::vector<std::string>> Licenses =
+      getStrings(Project, "license-files");
+  if (!Licenses)
+    return Licenses.takeError();
+  std::vector<StringRef> Globs(Licenses->begin(), Licenses->end());
+  if (Globs.empty())
+    Globs = {"LICEN[CS]E*", "COPYING*", "NOTICE*", "AUTHORS*"};
+  for (const std::string &F : globRootFiles(Globs))
+    addLicenseFile(F, "licenses/" + F);
+  return Error::success();
+}

@@ -666,6 +666,8 @@ Expected<LocalBuildResult> Builder::run() {
     Backend = "uv_build";
   else if (B == "poetry.core.masonry.api")
     Backend = "poetry-core";
+  else if (B == "pdm.backend")
+    Backend = "pdm-backend";
   else if (B == "maturin" || B == "scikit_build_core.build" || B == "mesonpy" ||
            B == "pybind11.setup_helpers")
     return refuse(BackendV, "build backend '" + B +
@@ -675,7 +677,7 @@ Expected<LocalBuildResult> Builder::run() {
     return refuse(BackendV, "build backend '" + B +
                                 "' is not one lambda-opt builds natively "
                                 "(hatchling, setuptools, flit_core, "
-                                "poetry-core, uv_build)");
+                                "poetry-core, pdm-backend, uv_build)");
   // Plugins that compute versions or files at build time.
   Expected<std::vector<std::string>> Requires =
       getStrings(BuildSystem, "requires");
@@ -716,6 +718,8 @@ Expected<LocalBuildResult> Builder::run() {
     E = buildFlit();
   else if (Backend == "poetry-core")
     E = buildPoetry();
+  else if (Backend == "pdm-backend")
+    E = buildPdm();
   else
     E = buildUv();
   if (E)

@@ -93,6 +93,7 @@ private:
   llvm::Error buildFlit();
   llvm::Error buildUv();
   llvm::Error buildPoetry();
+  llvm::Error buildPdm();
   llvm::Error readPoetryMetadata();
   llvm::Error setVersionFromFile(llvm::StringRef Rel, const toml::Value *At,
                                  bool DunderOnly);

@@ -243,13 +243,38 @@ TEST_F(LocalBuildTest, PoetryConstraintsBecomeSpecifiers) {
                      "converts");
 }
 
+TEST_F(LocalBuildTest, PdmBackendDefaults) {
+  write("pkg/pyproject.toml",
+        "[project]\nname = \"Pdm-Thing\"\ndynamic = [\"version\"]\n"
+        "[tool.pdm.version]\nsource = \"file\"\n"
+        "path = \"src/pdm_thing/__init__.py\"\n"
+        "[build-system]\nrequires = [\"pdm-backend\"]\n"
+        "build-backend = \"pdm.backend\"\n");
+  write("pkg/src/pdm_thing/__init__.py", "__version__ = \"0.9\"\n");
+  write("pkg/src/pdm_thing/data/x.json", "{}");
+  write("pkg/src/pdm_thing/__pycache__/a.pyc", "");
+  write("pkg/src/helper.py", "");
+  write("pkg/tests/__init__.py", "");
+  write("pkg/LICENSE", "x");
+  // Packages win over top-level modules; tests/ is for the sdist only.
+  EXPECT_EQ(build(), "pdm_thing-0.9.dist-info/METADATA\n"
+                     "pdm_thing-0.9.dist-info/RECORD\n"
+                     "pdm_thing-0.9.dist-info/WHEEL\n"
+                     "pdm_thing-0.9.dist-info/licenses/LICENSE\n"
+                     "pdm_thing/__init__.py\n"
+                     "pdm_thing/data/x.json\n");
+  write("pkg/pdm_build.py", "");
+  EXPECT_EQ(build(), "error 7:1: 'pdm_build.py' is a pdm-backend build hook, "
+                     "which runs code at build time");
+}
+
 TEST_F(LocalBuildTest, UnknownBackendAndMissingFiles) {
   write("pkg/pyproject.toml", "[project]\nname = \"x\"\nversion = \"1\"\n"
-                              "[build-system]\nrequires = [\"pdm-backend\"]\n"
-                              "build-backend = \"pdm.backend\"\n");
-  EXPECT_EQ(build(), "error 6:17: build backend 'pdm.backend' is not one "
+                              "[build-system]\nrequires = [\"whey\"]\n"
+                              "build-backend = \"whey\"\n");
+  EXPECT_EQ(build(), "error 6:17: build backend 'whey' is not one "
                      "lambda-opt builds natively (hatchling, setuptools, "
-                     "flit_core, poetry-core, uv_build)");
+                     "flit_core, poetry-core, pdm-backend, uv_build)");
   EXPECT_EQ(build("nothing"),
             "error: local package at '" + path("nothing") +
                 "' has no readable pyproject.toml (No such file or "

@@ -30,6 +30,10 @@
 ///  * poetry-core: metadata from `[project]` or `[tool.poetry]` (plain
 ///    version constraints, `^` and `~` converted as poetry does), `packages`
 ///    with `include` and `from`, else the module named after the project.
+///  * pdm-backend (its documented defaults): `package-dir` (else `src/` when
+///    it exists), the top-level packages with their data files, else the
+///    top-level modules, `tests/` left to the sdist; a static version or
+///    `[tool.pdm.version] source = "file"`.
 ///  * uv_build: `[tool.uv.build-backend] module-root` and `module-name`.
 ///
 /// Native extensions, build hooks, VCS versions, other backends and unknown
@@ -59,7 +63,8 @@ struct LocalBuildResult {
   /// `[project] name` as written, and the version (static or read).
   std::string Name;
   std::string Version;
-  /// "hatchling", "setuptools", "flit_core", "poetry-core" or "uv_build".
+  /// "hatchling", "setuptools", "flit_core", "poetry-core", "pdm-backend"
+  /// or "uv_build".
   std::string Backend;
   /// "name-1.0.dist-info" as the backend spells it.
   std::string DistInfo;
