@@ -351,13 +351,22 @@ static bool matchAnyName(ArrayRef<std::string> Patterns, StringRef Name) {
 static void findPackages(StringRef Root, StringRef Where, bool Namespaces,
                          ArrayRef<std::string> Include,
                          ArrayRef<std::string> Exclude, bool FlatRules,
-                         std::vector<std::string> &Out, StringRef Prefix = "") {
+                         std::vector<std::string> &Out, StringRef Prefix = "",
+                         std::set<std::string> *Visited = nullptr) {
+  std::set<std::string> Seen;
+  if (!Visited)
+    Visited = &Seen;
   SmallString<256> Folder(Root);
   if (!Where.empty() && Where != ".")
     sys::path::append(Folder, Where);
   if (!Prefix.empty())
     for (StringRef Part : split(Prefix, '.'))
       sys::path::append(Folder, Part);
+  // A folder reached twice (a symbolic link loop) is searched once.
+  SmallString<256> Real;
+  if (sys::fs::real_path(Folder, Real) ||
+      !Visited->insert(std::string(Real)).second)
+    return;
   std::error_code EC;
   std::vector<std::string> Dirs;
   for (sys::fs::directory_iterator It(Folder, EC), End; It != End && !EC;
@@ -389,7 +398,7 @@ static void findPackages(StringRef Root, StringRef Where, bool Namespaces,
         !matchAnyName(Exclude, Name))
       Out.push_back(Name);
     findPackages(Root, Where, Namespaces, Include, Exclude, FlatRules, Out,
-                 Name);
+                 Name, Visited);
   }
 }
 

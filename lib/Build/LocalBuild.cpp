@@ -24,6 +24,7 @@
 #include "llvm/Support/Path.h"
 
 #include <map>
+#include <set>
 
 using namespace llvm;
 using namespace lambdaopt;
@@ -122,9 +123,23 @@ bool Builder::isDir(StringRef Rel) const {
 Error Builder::walk(StringRef Rel,
                     function_ref<bool(StringRef Name, StringRef RelDir)> Dir,
                     function_ref<Error(StringRef RelFile)> File) const {
+  std::set<std::string> Visited;
+  return walkImpl(Rel, Dir, File, Visited);
+}
+
+Error Builder::walkImpl(
+    StringRef Rel, function_ref<bool(StringRef Name, StringRef RelDir)> Dir,
+    function_ref<Error(StringRef RelFile)> File,
+    std::set<std::string> &Visited) const {
   SmallString<256> Root(this->Dir);
   if (!Rel.empty())
     sys::path::append(Root, Rel);
+  // A folder reached twice (a symbolic link loop) is walked once.
+  SmallString<256> Real;
+  if (std::error_code EC = sys::fs::real_path(Root, Real))
+    return createFileError(Root, EC);
+  if (!Visited.insert(std::string(Real)).second)
+    return Error::success();
   std::error_code EC;
   std::vector<std::string> Dirs, Files;
   for (sys::fs::directory_iterator It(Root, EC), End; It != End && !EC;
@@ -150,7 +165,7 @@ Error Builder::walk(StringRef Rel,
     if (!Dir(D, Rel))
       continue;
     std::string Child = Rel.empty() ? D : (Rel + "/" + D).str();
-    if (Error E = walk(Child, Dir, File))
+    if (Error E = walkImpl(Child, Dir, File, Visited))
       return E;
   }
   return Error::success();

@@ -18,6 +18,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -82,6 +83,12 @@ private:
        llvm::function_ref<bool(llvm::StringRef Name, llvm::StringRef RelDir)>
            Dir,
        llvm::function_ref<llvm::Error(llvm::StringRef RelFile)> File) const;
+  llvm::Error walkImpl(
+      llvm::StringRef Rel,
+      llvm::function_ref<bool(llvm::StringRef Name, llvm::StringRef RelDir)>
+          Dir,
+      llvm::function_ref<llvm::Error(llvm::StringRef RelFile)> File,
+      std::set<std::string> &Visited) const;
   void addPackageFile(llvm::StringRef Rel, llvm::StringRef Dest);
   void addLicenseFile(llvm::StringRef Rel, llvm::StringRef DistInfoRel);
   std::vector<std::string>

@@ -268,6 +268,18 @@ TEST_F(LocalBuildTest, PdmBackendDefaults) {
                      "which runs code at build time");
 }
 
+TEST_F(LocalBuildTest, SymbolicLinkLoopsAreWalkedOnce) {
+  write("pkg/pyproject.toml", "[project]\nname = \"loop\"\nversion = \"1\"\n"
+                              "[build-system]\nrequires = [\"flit_core\"]\n"
+                              "build-backend = \"flit_core.buildapi\"\n");
+  write("pkg/loop/__init__.py", "");
+  ASSERT_FALSE(sys::fs::create_link(".", path("pkg/loop/again")));
+  EXPECT_EQ(build(), "loop-1.dist-info/METADATA\n"
+                     "loop-1.dist-info/RECORD\n"
+                     "loop-1.dist-info/WHEEL\n"
+                     "loop/__init__.py\n");
+}
+
 TEST_F(LocalBuildTest, UnknownBackendAndMissingFiles) {
   write("pkg/pyproject.toml", "[project]\nname = \"x\"\nversion = \"1\"\n"
                               "[build-system]\nrequires = [\"whey\"]\n"
