@@ -594,6 +594,8 @@ Error Builder::finish(LocalBuildResult &R) {
   }
   Record.Size = Record.Data.size();
   R.Files.push_back(std::move(Record));
+  for (PlannedFile &F : R.Files)
+    F.FromSourceTree = true;
   llvm::sort(R.Files, [](const PlannedFile &A, const PlannedFile &B) {
     return A.Path < B.Path;
   });

@@ -104,6 +104,9 @@ struct PlannedFile {
   std::string Data;
   /// Uncompressed size.
   uint64_t Size = 0;
+  /// Part of a package built from a local source tree (the project, a
+  /// workspace member): it changes with the project's code, not its lock.
+  bool FromSourceTree = false;
 };
 
 /// The sorted install tree.
