@@ -233,7 +233,7 @@ static Error planLocalPackage(const Project &P, const InstalledPackage &IP,
                      toString(flattenSourceErrors(Built.takeError(), SM)) +
                      "; build its wheel (`uv build --wheel --package " +
                      Pkg.Name + " -o dist`) and pass --find-links=dist");
-  if (!Pkg.Version.empty() && normalizeName(Built->Name) != Pkg.Name)
+  if (normalizeName(Built->Name) != Pkg.Name)
     return makeError("package '" + Pkg.getDisplayName() + "': '" + Dir +
                      "/pyproject.toml' names the project '" + Built->Name +
                      "'; run `uv lock`");
