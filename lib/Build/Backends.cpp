@@ -132,7 +132,9 @@ Error Builder::buildHatchling() {
                                     "core-metadata-version",
                                     "macos-max-compat",
                                     "targets",
-                                    "hooks"};
+                                    "hooks",
+                                    "sources",
+                                    "force-include"};
   if (Error E = checkKeys(BuildCfg, Known, "tool.hatch.build"))
     return E;
   if (Error E = checkKeys(Target, Known, "tool.hatch.build.targets.wheel"))
@@ -230,15 +232,37 @@ Error Builder::buildHatchling() {
   for (std::string &P : *Packages)
     P = Normal(P);
   // `packages` select folders and drop their parents from installed paths.
-  std::vector<std::pair<std::string, std::string>> Sources;
+  // `sources` rewrite installed paths: a list strips the prefixes, a table
+  // replaces them. The first match in sorted order wins.
+  std::map<std::string, std::string> Sources;
+  if (const toml::Value *T = Setting("sources")) {
+    const toml::Value *V = T->get("sources");
+    if (V && V->isArray()) {
+      Expected<std::vector<std::string>> L = getStrings(T, "sources");
+      if (!L)
+        return L.takeError();
+      for (const std::string &S : *L)
+        Sources[Normal(S) + "/"] = "";
+    } else if (V && V->isTable()) {
+      for (const toml::Entry &E : V->getEntries()) {
+        if (!E.Val->isString())
+          return refuse(E.Val, "'sources' values must be strings");
+        std::string To = Normal(E.Val->getString().str());
+        Sources[Normal(E.Key.str()) + "/"] =
+            To.empty() || To == "." ? "" : To + "/";
+      }
+    } else if (V) {
+      return refuse(V, "'sources' must be an array or a table");
+    }
+  }
   GitIgnoreList IncludeSpec, ExcludeSpec;
   for (const std::string &I : *Include)
     IncludeSpec.add(I);
   for (const std::string &P : *Packages) {
     IncludeSpec.add("/" + P + "/");
     StringRef Parent = sys::path::parent_path(P, sys::path::Style::posix);
-    if (!Parent.empty())
-      Sources.push_back({(Parent + "/").str(), ""});
+    if (!Parent.empty() && !Sources.count(P + "/"))
+      Sources.emplace((Parent + "/").str(), "");
   }
   if (OnlyInclude->empty())
     for (const std::string &P : *Packages)
@@ -305,6 +329,32 @@ Error Builder::buildHatchling() {
              })) {
     return E;
   }
+  // force-include: files and folders copied to the given paths, whatever
+  // the selection says.
+  if (const toml::Value *T = Setting("force-include"))
+    if (const toml::Value *V = T->get("force-include")) {
+      if (!V->isTable())
+        return refuse(V, "'force-include' must be a table");
+      for (const toml::Entry &E : V->getEntries()) {
+        if (!E.Val->isString() || E.Val->getString().empty())
+          return refuse(E.Val, "'force-include' paths must be strings");
+        std::string From = Normal(E.Key.str());
+        std::string To = Normal(E.Val->getString().str());
+        if (isFile(From)) {
+          addPackageFile(From, DistPath(To));
+        } else if (isDir(From)) {
+          if (Error Err = walk(From, DirOk, [&](StringRef F) -> Error {
+                addPackageFile(F,
+                               DistPath(To + F.drop_front(From.size()).str()));
+                return Error::success();
+              }))
+            return Err;
+        } else {
+          return refuse(E.Val,
+                        "force-include source '" + E.Key + "' does not exist");
+        }
+      }
+    }
   if (Selected.empty())
     return refuse(BuildCfg ? BuildCfg : BuildSystem,
                   "hatchling would select no file for the wheel of '" + M.Name +

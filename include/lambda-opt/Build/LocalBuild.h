@@ -17,8 +17,8 @@
 /// located error, never built differently):
 ///  * hatchling: the default file selection (`pkg/`, `src/pkg/`, `pkg.py`,
 ///    `*/pkg/` namespaces, else every `*.py` but `test*`), `packages`,
-///    `only-include`, `include`, `exclude`, `.gitignore`; a static version or
-///    `[tool.hatch.version] path`.
+///    `only-include`, `include`, `exclude`, `sources`, `force-include`,
+///    `.gitignore`; a static version or `[tool.hatch.version] path`.
 ///  * setuptools (pyproject.toml only, no setup.py / setup.cfg / MANIFEST.in):
 ///    src- and flat-layout discovery, `packages`, `packages.find`,
 ///    `py-modules`, `package-dir`, `package-data`, `exclude-package-data`;
