@@ -128,10 +128,10 @@ static cl::list<std::string> Groups(
     cl::desc("Install this dependency group too (none by default, not even "
              "dev; repeatable)"),
     cl::value_desc("name"), cl::cat(TargetCategory));
-static cl::opt<bool> NoEmitProject(
-    "no-emit-project",
-    cl::desc("Leave the project itself out of the install set"),
-    cl::cat(TargetCategory));
+static cl::opt<bool>
+    NoEmitProject("no-emit-project",
+                  cl::desc("Leave the project itself out of the install set"),
+                  cl::cat(TargetCategory));
 static cl::opt<bool> NoEmitWorkspace(
     "no-emit-workspace",
     cl::desc("Leave the project and every workspace member out"),
