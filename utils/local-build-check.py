@@ -10,7 +10,8 @@ For each fixture project (a folder holding uv.lock) given on the command line:
    with its real backend, `python3 -m pip wheel --no-deps
    --no-build-isolation`, and install the wheels with `pip install --no-deps
    --no-compile --target`;
-4. compare: the same file names, the same bytes for every package file, and
+4. compare: the same file names, the same bytes and execute bit for every
+   package file, and
    the same core metadata (Name, Version, Summary, Requires-Python,
    Requires-Dist, Provides-Extra); RECORD, INSTALLER, REQUESTED,
    direct_url.json and the console-script wrappers pip writes to bin/ aside,
@@ -94,7 +95,7 @@ def entry_points(path):
             for s in parser.sections()}
 
 
-def compare(ours, theirs):
+def compare(ours, theirs, our_modes):
     problems = []
     a, b = tree(ours), tree(theirs)
     for rel in sorted(set(a) - set(b)):
@@ -119,6 +120,10 @@ def compare(ours, theirs):
         with open(a[rel], "rb") as fa, open(b[rel], "rb") as fb:
             if fa.read() != fb.read():
                 problems.append("bytes differ: " + rel)
+        # zipfile does not restore modes: ours come from the zip itself.
+        if (our_modes.get(rel, 0) & 0o100) != \
+                (os.stat(b[rel]).st_mode & 0o100):
+            problems.append("execute bit differs: " + rel)
     return problems, len(a)
 
 
@@ -143,6 +148,8 @@ def check(args, fixture):
         ours = os.path.join(scratch, "ours")
         with zipfile.ZipFile(zip_path) as z:
             z.extractall(ours)
+            our_modes = {i.filename: i.external_attr >> 16
+                         for i in z.infolist()}
         theirs = os.path.join(scratch, "theirs")
         wheels = os.path.join(scratch, "wheels")
         for pkg, folder in local_sources(project):
@@ -164,7 +171,7 @@ def check(args, fixture):
         if install.returncode != 0:
             return "FAIL %s: pip install failed: %s" % (
                 name, install.stderr.strip()[-400:])
-        problems, count = compare(ours, theirs)
+        problems, count = compare(ours, theirs, our_modes)
         if problems:
             return "FAIL %s:\n  %s" % (name, "\n  ".join(problems))
         line = "ok %s: %d files match the backends' wheels" % (name, count)

@@ -540,7 +540,8 @@ Error Builder::finish(LocalBuildResult &R) {
     if (std::error_code EC = sys::fs::status(F.DiskPath, S))
       return createFileError(F.DiskPath, EC);
     F.Size = S.getSize();
-    F.Mode = 0644;
+    // The backends keep the owner's execute bit, and pip installs it.
+    F.Mode = (S.permissions() & sys::fs::owner_exe) ? 0755 : 0644;
     R.Files.push_back(std::move(F));
   }
   // The dist-info, RECORD last.
