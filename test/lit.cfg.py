@@ -7,6 +7,7 @@
 # which builds real wheels and uv projects.
 import os
 import shutil
+import subprocess
 
 import lit.formats
 
@@ -81,6 +82,13 @@ if shutil.which("podman") and shutil.which("crun"):
                             probe.stderr.decode(errors="replace").strip())
     except (OSError, subprocess.TimeoutExpired) as e:
         lit_config.note("podman cannot run containers here: %s" % e)
+# The system Python with pip and the Debian build backends, for the
+# differential tests of native local-package builds.
+if subprocess.run(["/usr/bin/python3", "-c",
+                   "import setuptools.build_meta, hatchling.build, "
+                   "flit_core.buildapi, poetry.core.masonry.api, pip"],
+                  capture_output=True).returncode == 0:
+    config.available_features.add("system-backends")
 pyenv = os.path.expanduser("~/.pyenv/versions")
 if os.path.isdir(pyenv):
     for entry in sorted(os.listdir(pyenv)):

@@ -14,6 +14,7 @@ packages=(
   libgtest-dev libgmock-dev
   umoci skopeo oci-image-tool
   docker-registry apache2-utils podman crun
+  python3-pip python3-hatchling python3-setuptools python3-wheel flit python3-poetry-core
 )
 # npm fetches the grammar; a machine that already has Node.js keeps its own.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

@@ -7,7 +7,11 @@ Lambda Python runtime contains. Prints the same requirements format as the
 C++ analysis (lambda-opt/Analysis/InstallSet.h), so the two can be compared:
 
   reference-install-set.py PROJECT_DIR --python 3.12 --arch x86_64 \
-      [--extra E]... [--all-extras] [--group G]... [--package P]
+      [--extra E]... [--all-extras] [--group G]... [--package P] \
+      [--no-emit-project] [--no-emit-workspace] [--no-emit-package P]...
+
+Local packages (the project itself, workspace members, path dependencies)
+are installed unless virtual, as `uv export --no-editable` does.
 
 Check mode compares this script with a tool that prints the C++ result, over
 every project (a folder holding uv.lock) below $LAMBDA_OPT_CORPUS, for
@@ -220,7 +224,8 @@ def version_key(pkg):
 
 
 def install_set(lock, target, package=None, extras=(), all_extras=False,
-                groups=()):
+                groups=(), no_emit_project=False, no_emit_workspace=False,
+                no_emit_package=()):
     members = {normalize(m) for m in lock.manifest.get("members", [])}
     root = lock.root()
     if root is not None:
@@ -316,8 +321,20 @@ def install_set(lock, target, package=None, extras=(), all_extras=False,
         if not changed:
             break
 
-    installed = [p for p, _ in state.values()
-                 if p["name"] not in members and source_kind(p) != "virtual"]
+    if package:
+        project = normalize(package)
+    else:
+        project = root["name"] if root is not None else None
+    omitted = {normalize(n) for n in no_emit_package}
+
+    def emitted(p):
+        if source_kind(p) == "virtual" or p["name"] in omitted:
+            return False
+        if no_emit_workspace and p["name"] in members:
+            return False
+        return not (no_emit_project and p["name"] == project)
+
+    installed = [p for p, _ in state.values() if emitted(p)]
     installed.sort(key=lambda p: (p["name"], version_key(p),
                                   next(iter(p["source"].values()))))
     return installed
@@ -384,9 +401,10 @@ def requirement_line(pkg, target):
         return line
     absolute = (value.startswith("/") or value.startswith("\\")
                 or re.match(r"[A-Za-z]:", value))
-    if not absolute and not value.startswith(("./", "../")):
+    if value != "." and not absolute and \
+            not value.startswith(("./", "../")):
         value = "./" + value
-    return "%s @ %s" % (name, value)
+    return value
 
 
 def render(project_dir, minor, arch, **options):
@@ -431,6 +449,9 @@ def main():
     parser.add_argument("--all-extras", action="store_true")
     parser.add_argument("--group", action="append", default=[])
     parser.add_argument("--package")
+    parser.add_argument("--no-emit-project", action="store_true")
+    parser.add_argument("--no-emit-workspace", action="store_true")
+    parser.add_argument("--no-emit-package", action="append", default=[])
     parser.add_argument("--check", metavar="TOOL")
     args = parser.parse_args()
     if args.check:
@@ -440,7 +461,10 @@ def main():
     minor = int(args.python.split(".")[1])
     sys.stdout.write(render(args.project, minor, args.arch,
                             package=args.package, extras=args.extra,
-                            all_extras=args.all_extras, groups=args.group))
+                            all_extras=args.all_extras, groups=args.group,
+                            no_emit_project=args.no_emit_project,
+                            no_emit_workspace=args.no_emit_workspace,
+                            no_emit_package=args.no_emit_package))
     return 0
 
 

@@ -477,10 +477,25 @@ void Traversal::buildResult(InstallSet &Out) {
     llvm::sort(KV.second, comparePackages);
 
   // Breadth-first from the roots for one shortest path to each package.
+  // The project `--no-emit-project` leaves out: the selected member, else
+  // the root package.
+  std::string ProjectName;
+  if (!Opts.Package.empty())
+    ProjectName = normalize(Opts.Package);
+  else if (const Package *RootPkg = P.getRootPackage())
+    ProjectName = RootPkg->Name.str();
+  StringSet<> Omitted;
+  for (const std::string &Name : Opts.NoEmitPackages)
+    Omitted.insert(normalize(Name));
+
   // Whether a path passes through an installed local tree is memoised in
   // the same order, so both cost linear time in the graph.
   auto IsInstalled = [&](const Package *Pkg) {
-    return !Members.count(Pkg->Name) && Pkg->Src.Kind != SourceKind::Virtual;
+    if (Pkg->Src.Kind == SourceKind::Virtual || Omitted.count(Pkg->Name))
+      return false;
+    if (Opts.NoEmitWorkspace && Members.count(Pkg->Name))
+      return false;
+    return !(Opts.NoEmitProject && Pkg->Name == ProjectName);
   };
   auto IsLocal = [](const Package *Pkg) {
     SourceKind K = Pkg->Src.Kind;
@@ -501,7 +516,9 @@ void Traversal::buildResult(InstallSet &Out) {
     auto It = Out.Forward.find(From);
     if (It == Out.Forward.end())
       continue;
-    bool Via = ViaLocal[From] || (IsInstalled(From) && IsLocal(From));
+    // Workspace members are the project's own code, not a local tree.
+    bool Via = ViaLocal[From] || (IsInstalled(From) && IsLocal(From) &&
+                                  !Members.count(From->Name));
     for (const Package *To : It->second)
       if (Parent.try_emplace(To, From).second) {
         Queue.push_back(To);
@@ -517,6 +534,7 @@ void Traversal::buildResult(InstallSet &Out) {
     IP.IsLocal = IsLocal(Pkg);
     IP.ParentTree = Tree;
     IP.ViaLocalTree = ViaLocal.lookup(Pkg);
+    IP.IsWorkspaceMember = Members.count(Pkg->Name) != 0;
     const Node &N = Nodes[NodeIndex[Pkg]];
     IP.Extras.assign(N.Extras.begin(), N.Extras.end());
     Out.InstalledIndex[Pkg] = Out.Packages.size();

@@ -35,7 +35,7 @@ static bool isAbsolutePortablePath(StringRef Path) {
 }
 
 static std::string formatLocalPath(StringRef Path) {
-  if (isAbsolutePortablePath(Path) || Path.startswith("./") ||
+  if (Path == "." || isAbsolutePortablePath(Path) || Path.startswith("./") ||
       Path.startswith("../"))
     return Path.str();
   return ("./" + Path).str();
@@ -67,7 +67,8 @@ std::string lambdaopt::getRequirementLine(const InstalledPackage &IP) {
   case SourceKind::Directory:
   case SourceKind::Editable:
   case SourceKind::Virtual:
-    return Line + " @ " + formatLocalPath(Pkg.Src.Value);
+    // `uv export --no-editable` names a local package by its path alone.
+    return formatLocalPath(Pkg.Src.Value);
   }
   return Line;
 }

@@ -199,10 +199,11 @@ struct Candidate {
 class Planner {
 public:
   Planner(InstallPlan &Plan, ArrayRef<WheelInput> Inputs,
-          const LayoutOptions &Options)
-      : Plan(Plan), Inputs(Inputs), Options(Options) {}
+          ArrayRef<PlannedPackage> Local, const LayoutOptions &Options)
+      : Plan(Plan), Inputs(Inputs), Local(Local), Options(Options) {}
 
   Error planWheel(unsigned WheelIndex);
+  Error planLocal(unsigned LocalIndex);
   Error planInclude(const IncludePath &Include);
   Error finish();
 
@@ -210,15 +211,18 @@ private:
   Error add(Candidate C);
   /// "package 'x'", or for the function's own code the file on disk.
   std::string ownerName(const Candidate &C) const {
-    if (C.Owner >= 0)
-      return "package '" + Inputs[C.Owner].Package + "'";
-    return "--include file '" + C.File.DiskPath + "'";
+    if (C.Owner < 0)
+      return "--include file '" + C.File.DiskPath + "'";
+    if (static_cast<size_t>(C.Owner) >= Inputs.size())
+      return "package '" + Local[C.Owner - Inputs.size()].Package + "'";
+    return "package '" + Inputs[C.Owner].Package + "'";
   }
   Expected<bool> sameBytes(const Candidate &A, const Candidate &B) const;
   bool filterOut(const Candidate &C, bool &WholeWheelDroppable);
 
   InstallPlan &Plan;
   ArrayRef<WheelInput> Inputs;
+  ArrayRef<PlannedPackage> Local;
   const LayoutOptions &Options;
   std::map<std::string, Candidate> Files;
 };
@@ -507,6 +511,17 @@ Error Planner::planWheel(unsigned WheelIndex) {
   return Error::success();
 }
 
+Error Planner::planLocal(unsigned LocalIndex) {
+  for (const PlannedFile &F : Local[LocalIndex].Files) {
+    Candidate C;
+    C.Owner = static_cast<int>(Inputs.size() + LocalIndex);
+    C.File = F;
+    if (Error E = add(std::move(C)))
+      return E;
+  }
+  return Error::success();
+}
+
 bool Planner::filterOut(const Candidate &C, bool &ByPackage) {
   const LayoutFilters &F = Options.Filters;
   StringRef P = C.File.Path;
@@ -617,7 +632,8 @@ Error Planner::finish() {
 
 Expected<InstallPlan> lambdaopt::planInstall(ArrayRef<WheelInput> Wheels,
                                              ArrayRef<IncludePath> Includes,
-                                             const LayoutOptions &Options) {
+                                             const LayoutOptions &Options,
+                                             ArrayRef<PlannedPackage> Local) {
   InstallPlan Plan;
   Plan.Wheels.resize(Wheels.size());
   for (const WheelInput &In : Wheels)
@@ -645,9 +661,12 @@ Expected<InstallPlan> lambdaopt::planInstall(ArrayRef<WheelInput> Wheels,
     if (!E.empty())
       return makeError(E);
 
-  Planner P(Plan, Wheels, Options);
+  Planner P(Plan, Wheels, Local, Options);
   for (unsigned I = 0; I < Wheels.size(); ++I)
     if (Error E = P.planWheel(I))
+      return E;
+  for (unsigned I = 0; I < Local.size(); ++I)
+    if (Error E = P.planLocal(I))
       return E;
   for (const IncludePath &Include : Includes)
     if (Error E = P.planInclude(Include))

@@ -8,6 +8,7 @@
 #include "lambda-opt/Analysis/InstallSet.h"
 #include "lambda-opt/Artifact/ZipModule.h"
 #include "lambda-opt/Artifact/ZipWriter.h"
+#include "lambda-opt/Build/LocalBuild.h"
 #include "lambda-opt/Diagnostics/DiagnosticEngine.h"
 #include "lambda-opt/Emit/HandlerCheck.h"
 #include "lambda-opt/Fetch/Fetch.h"
@@ -18,6 +19,7 @@
 #include "lambda-opt/Standards/Marker.h"
 #include "lambda-opt/Support/Error.h"
 #include "lambda-opt/Support/Format.h"
+#include "lambda-opt/Standards/Version.h"
 #include "lambda-opt/Target/Runtime.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -146,10 +148,11 @@ static Expected<WheelRequest> makeRequest(const Project &P,
                                           const InstalledPackage &IP) {
   const Package &Pkg = *IP.Pkg;
   if (!IP.Wheel) {
-    if (Pkg.Src.isLocalTree() || Pkg.Src.Kind == lambdaopt::SourceKind::Path)
+    if (Pkg.Src.Kind == lambdaopt::SourceKind::Path)
       return makeError("package '" + Pkg.getDisplayName() +
-                       "' is a local source tree ('" + Pkg.Src.Value +
-                       "'); only wheels can be installed");
+                       "' is the source archive '" + Pkg.Src.Value +
+                       "', which lambda-opt does not build; build its wheel "
+                       "and depend on that");
     if (IP.hasNoCompatibleWheel())
       return makeError("package '" + Pkg.getDisplayName() +
                        "' has no wheel for the target");
@@ -189,6 +192,61 @@ static Expected<WheelRequest> makeRequest(const Project &P,
                    D.getFileName() + "' has neither a URL nor a path");
 }
 
+/// Plans a local source tree: its wheel from --find-links when one of its
+/// name and version is there, else a native build of its files.
+static Error planLocalPackage(const Project &P, const InstalledPackage &IP,
+                              const TagTarget &Tags,
+                              std::vector<WheelRequest> &Requests,
+                              std::vector<PlannedPackage> &Local,
+                              StatusReporter *Status) {
+  const Package &Pkg = *IP.Pkg;
+  SmallString<256> Dir(P.RootDir);
+  sys::path::append(Dir, Pkg.Src.Value);
+  if (std::optional<std::string> Wheel =
+          findLocalWheel(P.Options.FindLinks, Pkg.Name, Pkg.Version, Tags)) {
+    if (Status)
+      Status->report("note: " + Pkg.getDisplayName() + ": using '" + *Wheel +
+                     "' from --find-links instead of building '" +
+                     Pkg.Src.Value + "' (no hash in uv.lock pins this wheel)");
+    WheelRequest R;
+    R.Package = Pkg.Name.str();
+    R.LocalPath = *Wheel;
+    Requests.push_back(std::move(R));
+    return Error::success();
+  }
+  SourceMgr SM;
+  Expected<LocalBuildResult> Built = buildLocalPackage(Dir, SM);
+  if (!Built)
+    return makeError("package '" + Pkg.getDisplayName() + "' ('" +
+                     Pkg.Src.Value + "') cannot be built natively: " +
+                     toString(flattenSourceErrors(Built.takeError(), SM)) +
+                     "; build its wheel (`uv build --wheel --package " +
+                     Pkg.Name + " -o dist`) and pass --find-links=dist");
+  if (normalizePackageName(Built->Name) != Pkg.Name)
+    return makeError("package '" + Pkg.getDisplayName() + "': '" + Dir +
+                     "/pyproject.toml' names the project '" + Built->Name +
+                     "'; run `uv lock`");
+  if (!Pkg.Version.empty()) {
+    Expected<Version> Locked = Version::parse(Pkg.Version);
+    Expected<Version> Have = Version::parse(Built->Version);
+    bool Same = Locked && Have ? *Locked == *Have
+                               : Pkg.Version == StringRef(Built->Version);
+    if (!Locked)
+      consumeError(Locked.takeError());
+    if (!Have)
+      consumeError(Have.takeError());
+    if (!Same)
+      return makeError("package '" + Pkg.getDisplayName() + "': its source '" +
+                       Pkg.Src.Value + "' is now version " + Built->Version +
+                       "; run `uv lock`");
+  }
+  if (Status)
+    for (const std::string &Note : Built->Notes)
+      Status->report("note: " + Note);
+  Local.push_back({Pkg.Name.str(), std::move(Built->Files)});
+  return Error::success();
+}
+
 Expected<std::shared_ptr<InstallPlan>>
 lambdaopt::buildInstallPlan(const Project &P, const InstallSet &Set,
                             StatusReporter *Status) {
@@ -196,15 +254,30 @@ lambdaopt::buildInstallPlan(const Project &P, const InstallSet &Set,
   Expected<const RuntimeInfo *> RT = findRuntime(Opts.Runtime);
   if (!RT)
     return RT.takeError();
+  Expected<TargetConfig> Target = makeTargetConfig(Opts.Runtime, Opts.Arch);
+  if (!Target)
+    return Target.takeError();
 
   std::vector<WheelRequest> Requests;
+  std::vector<PlannedPackage> Local;
   Error Errors = Error::success();
-  if (Opts.NoDeps && Opts.Includes.empty())
+  if (Opts.NoDeps && Opts.Includes.empty() &&
+      none_of(Set.Packages,
+              [](const InstalledPackage &IP) { return IP.IsWorkspaceMember; }))
     return makeError("--no-deps leaves only the function's own code, and "
                      "there is none; name it with --include");
   for (const InstalledPackage &IP : Set.Packages) {
-    if (Opts.NoDeps)
-      break;
+    // --no-deps: the function's own code only, which includes the project's
+    // own packages (the project and its workspace members).
+    if (Opts.NoDeps && !IP.IsWorkspaceMember)
+      continue;
+    if (IP.Pkg->Src.isLocalTree()) {
+      if (Error E =
+              planLocalPackage(P, IP, Target->getTagTarget(), Requests, Local,
+                               Status))
+        Errors = joinErrors(std::move(Errors), std::move(E));
+      continue;
+    }
     Expected<WheelRequest> R = makeRequest(P, IP);
     if (!R) {
       Errors = joinErrors(std::move(Errors), R.takeError());
@@ -253,7 +326,7 @@ lambdaopt::buildInstallPlan(const Project &P, const InstallSet &Set,
   LO.Kind = LayoutKind::Function;
   LO.PythonVersion = formatv("3.{0}", (*RT)->PythonMinor).str();
   LO.IncludeHidden = Opts.IncludeHidden;
-  Expected<InstallPlan> Plan = planInstall(Inputs, Includes, LO);
+  Expected<InstallPlan> Plan = planInstall(Inputs, Includes, LO, Local);
   if (!Plan)
     return Plan.takeError();
   if (!Plan->Excluded.empty() && Status) {

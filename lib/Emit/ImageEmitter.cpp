@@ -41,8 +41,11 @@ lambdaopt::buildImageLayers(const InstallPlan &Plan) {
     File.Path = F.Path;
     File.Mode = F.Mode;
     File.Contents = std::move(*Data);
+    // Application files and locally built packages change with the code;
+    // the dependencies layer changes only with the lock.
     ImageLayerSpec &Layer =
-        F.Source == PlannedSourceKind::DiskFile ? Function : Deps;
+        F.Source == PlannedSourceKind::DiskFile || F.FromSourceTree ? Function
+                                                                    : Deps;
     Layer.Files.push_back(std::move(File));
   }
   std::vector<ImageLayerSpec> Layers;

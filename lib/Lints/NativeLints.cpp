@@ -41,10 +41,15 @@ Expected<PreservedAnalyses> NativeAuditPass::run(Project &P,
   // needs every wheel; with one missing, the emitter audits what it fetches.
   std::vector<WheelInput> Inputs;
   std::vector<const Package *> Packages;
+  // Local packages are built by the emitter: with one in the install set,
+  // this plan audits the wheels but is not the artifact's.
+  bool HasLocal = false;
   for (const InstalledPackage &IP : (*R)->get().Packages) {
     if (!IP.Wheel) {
-      if (IP.IsLocal)
+      if (IP.IsLocal) {
+        HasLocal = true;
         continue;
+      }
       return PreservedAnalyses::all();
     }
     std::string Path = findLocalWheel(*IP.Wheel, Opts, CacheDir);
@@ -60,6 +65,7 @@ Expected<PreservedAnalyses> NativeAuditPass::run(Project &P,
   const TargetConfig &Target = (*R)->getTarget();
   LayoutOptions LO;
   LO.PythonVersion = formatv("3.{0}", Target.Runtime->PythonMinor).str();
+  LO.IncludeHidden = Opts.IncludeHidden;
   // The plan is the one an emitter would build from the same files (every
   // hash checked, the function's own files included), so it becomes the
   // project's plan: an emitter later in the pipeline writes it as is.
@@ -67,7 +73,7 @@ Expected<PreservedAnalyses> NativeAuditPass::run(Project &P,
   for (const std::string &Path : Opts.Includes)
     Includes.push_back({Path});
   Expected<InstallPlan> Planned = planInstall(Inputs, Includes, LO);
-  bool Complete = true;
+  bool Complete = !HasLocal && !Opts.NoDeps;
   if (!Planned && !Includes.empty()) {
     // The function's own files are the emitter's to report on: audit the
     // wheels alone, and leave the planning to the emitter.

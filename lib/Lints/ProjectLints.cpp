@@ -308,12 +308,15 @@ Expected<PreservedAnalyses> DevLeakagePass::run(Project &P,
                   Pkg.Name.str() + " && uv add --dev " + Pkg.Name.str() + "`";
       Diags.report(std::move(D));
     }
-    if (IP.IsLocal) {
+    // The project and workspace members are built from the checkout on
+    // purpose; a path dependency from wherever its folder points.
+    if (IP.IsLocal && !IP.IsWorkspaceMember && Pkg.Src.isLocalTree()) {
       Diagnostic D = Diags.create(
           "LO403", Pkg.Src.Range,
-          Pkg.getDisplayName() + " is installed from the local " +
+          Pkg.getDisplayName() + " is built from the local " +
               getSourceKindName(Pkg.Src.Kind) + " source '" + Pkg.Src.Value +
-              "'; the deployment would be built from a local checkout",
+              "', outside the workspace; the artifact holds whatever that "
+              "folder holds when it is built",
           Pkg.Name);
       D.Notes.push_back(formatDependencyPath(IP));
       D.FixHint = "make it a workspace member, or publish it and depend on "

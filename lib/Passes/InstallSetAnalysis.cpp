@@ -37,6 +37,9 @@ InstallOptions lambdaopt::getInstallOptions(const ProjectOptions &Opts) {
   IO.AllExtras = Opts.AllExtras;
   IO.Groups = Opts.Groups;
   IO.FindLinks = Opts.FindLinks;
+  IO.NoEmitProject = Opts.NoEmitProject;
+  IO.NoEmitWorkspace = Opts.NoEmitWorkspace;
+  IO.NoEmitPackages = Opts.NoEmitPackages;
   return IO;
 }
 

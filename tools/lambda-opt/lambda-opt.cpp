@@ -141,6 +141,18 @@ static cl::list<std::string> Groups(
     cl::desc("Install this dependency group too (none by default, not even "
              "dev; repeatable)"),
     cl::value_desc("name"), cl::cat(TargetCategory));
+static cl::opt<bool>
+    NoEmitProject("no-emit-project",
+                  cl::desc("Leave the project itself out of the install set"),
+                  cl::cat(TargetCategory));
+static cl::opt<bool> NoEmitWorkspace(
+    "no-emit-workspace",
+    cl::desc("Leave the project and every workspace member out"),
+    cl::cat(TargetCategory));
+static cl::list<std::string> NoEmitPackages(
+    "no-emit-package",
+    cl::desc("Leave this package out of the install set (repeatable)"),
+    cl::value_desc("name"), cl::cat(TargetCategory));
 static cl::list<std::string> LayerSizes(
     "layer-size",
     cl::desc("Unzipped size of a layer the function attaches, e.g. 40MB "
@@ -483,6 +495,10 @@ static Error applyCommandLine(ProjectOptions &Opts) {
     Opts.AllExtras = *V;
   if (!Groups.empty())
     Opts.Groups = Groups;
+  Opts.NoEmitProject |= NoEmitProject;
+  Opts.NoEmitWorkspace |= NoEmitWorkspace;
+  for (const std::string &Name : NoEmitPackages)
+    Opts.NoEmitPackages.push_back(Name);
   for (const std::string &Size : LayerSizes) {
     Expected<uint64_t> Bytes = parseByteSize(Size);
     if (!Bytes)

@@ -101,11 +101,11 @@ source = { registry = "https://pypi.org/simple" }
 TEST(InstallSetTest, MarkersOnEdges) {
   auto P = parse(MarkerLock);
   ASSERT_TRUE(P);
-  EXPECT_EQ(names(*P, target("python3.11")), "old-python plain");
-  EXPECT_EQ(names(*P, target("python3.12")), "plain");
-  EXPECT_EQ(names(*P, target("python3.13", "arm64")), "arm-only plain");
+  EXPECT_EQ(names(*P, target("python3.11")), "app old-python plain");
+  EXPECT_EQ(names(*P, target("python3.12")), "app plain");
+  EXPECT_EQ(names(*P, target("python3.13", "arm64")), "app arm-only plain");
   EXPECT_EQ(names(*P, target("python3.11", "arm64")),
-            "arm-only old-python plain");
+            "app arm-only old-python plain");
 }
 
 const char *const ExtrasLock = R"(version = 1
@@ -158,14 +158,14 @@ TEST(InstallSetTest, ExtrasPropagateAlongEdges) {
   ASSERT_TRUE(P);
   TargetConfig T = target("python3.12");
   // `web[fast]` brings speedups; slow-thing needs `slow` active on web.
-  EXPECT_EQ(names(*P, T), "speedups web");
+  EXPECT_EQ(names(*P, T), "app speedups web");
 
   InstallOptions Cli;
   Cli.Extras = {"CLI"};
-  EXPECT_EQ(names(*P, T, Cli), "click speedups web");
+  EXPECT_EQ(names(*P, T, Cli), "app click speedups web");
   InstallOptions All;
   All.AllExtras = true;
-  EXPECT_EQ(names(*P, T, All), "click speedups web");
+  EXPECT_EQ(names(*P, T, All), "app click speedups web");
 
   Expected<InstallSet> S = computeInstallSet(*P, T, Cli);
   ASSERT_TRUE(bool(S));
@@ -301,12 +301,12 @@ TEST(InstallSetTest, GroupsOffByDefault) {
   auto P = parse(GroupLock);
   ASSERT_TRUE(P);
   TargetConfig T = target("python3.12");
-  EXPECT_EQ(names(*P, T), "six");
+  EXPECT_EQ(names(*P, T), "app six");
   InstallOptions Docs;
   Docs.Groups = {"docs", "empty"};
-  EXPECT_EQ(names(*P, T, Docs), "six sphinx");
+  EXPECT_EQ(names(*P, T, Docs), "app six sphinx");
   Docs.Groups = {"dev", "docs"};
-  EXPECT_EQ(names(*P, T, Docs), "pytest six sphinx");
+  EXPECT_EQ(names(*P, T, Docs), "app pytest six sphinx");
   Docs.Groups = {"test"};
   EXPECT_EQ(names(*P, T, Docs),
             "error: group 'test' is not defined by app (groups: dev, docs)");
@@ -370,18 +370,37 @@ TEST(InstallSetTest, WorkspaceRootWithoutProject) {
   ASSERT_TRUE(bool(S));
   ASSERT_EQ(S->Roots.size(), 2u);
   EXPECT_EQ(S->Roots[0]->Name, "alpha");
-  EXPECT_EQ(names(*P, T), "attrs req six");
-  // Members are reached but never installed.
+  EXPECT_EQ(names(*P, T), "alpha attrs req six");
+  // Members are installed unless virtual, or left out as uv's export flags
+  // say.
   EXPECT_EQ(S->Reached.size(), 5u);
+  EXPECT_TRUE(S->isInstalled(S->Roots[0]));
   EXPECT_FALSE(S->isInstalled(S->Roots[1]));
+  EXPECT_TRUE(S->lookup("alpha").front()->IsWorkspaceMember);
+  EXPECT_FALSE(S->lookup("six").front()->IsWorkspaceMember);
+  InstallOptions NoWorkspace;
+  NoWorkspace.NoEmitWorkspace = true;
+  EXPECT_EQ(names(*P, T, NoWorkspace), "attrs req six");
+  // Without a root project there is no project to leave out.
+  InstallOptions NoProject;
+  NoProject.NoEmitProject = true;
+  EXPECT_EQ(names(*P, T, NoProject), "alpha attrs req six");
+  InstallOptions NoBeta;
+  NoBeta.NoEmitPackages = {"Alpha", "six"};
+  EXPECT_EQ(names(*P, T, NoBeta), "attrs req");
 
   InstallOptions Lint;
   Lint.Groups = {"lint"};
-  EXPECT_EQ(names(*P, T, Lint), "attrs req ruff six");
+  EXPECT_EQ(names(*P, T, Lint), "alpha attrs req ruff six");
 
   InstallOptions Beta;
   Beta.Package = "Beta";
   EXPECT_EQ(names(*P, T, Beta), "attrs");
+  InstallOptions Alpha;
+  Alpha.Package = "alpha";
+  EXPECT_EQ(names(*P, T, Alpha), "alpha attrs six");
+  Alpha.NoEmitProject = true;
+  EXPECT_EQ(names(*P, T, Alpha), "attrs six");
   Beta.Package = "six";
   EXPECT_EQ(names(*P, T, Beta),
             "error: package 'six' is not a workspace member; members: alpha, "
@@ -473,17 +492,18 @@ TEST(InstallSetTest, LocalAndVirtualPackages) {
       computeInstallSet(*P, target("python3.12"), InstallOptions());
   ASSERT_TRUE(bool(S));
   // The virtual `tool` is not installed, but what it depends on is; the
-  // editable non-member `lib` is installed and flagged.
+  // project and the editable non-member `lib` are installed and flagged.
   EXPECT_EQ(requirements(*S),
+            ".\n"
             "from-git @ "
             "git+https://github.com/o/r.git@"
             "1effa026ff0000000000000000000000000000aa#subdirectory=pkg\n"
             "from-url @ https://example.com/from_url-1.0.tar.gz\n"
-            "lib @ ./libs/lib\n"
+            "./libs/lib\n"
             "lib-dep==1.0 --hash=sha256:dd\n"
-            "local-wheel @ ./dist/local_wheel-1.0-py3-none-any.whl\n"
+            "./dist/local_wheel-1.0-py3-none-any.whl\n"
             "tool-dep==1.0\n"
-            "vendored @ ../vendor/vendored\n");
+            "../vendor/vendored\n");
   auto Lib = S->lookup("lib");
   ASSERT_EQ(Lib.size(), 1u);
   EXPECT_TRUE(Lib.front()->IsLocal);

@@ -6,7 +6,7 @@
 ///
 /// \file
 /// The install-set analysis: the packages that
-/// `uv export --frozen --no-dev --no-editable --no-emit-workspace` followed by
+/// `uv export --frozen --no-dev --no-editable` followed by
 /// `uv pip install --target DIR --python-platform <lambda> --python 3.X`
 /// puts into a Lambda deployment, the wheel chosen for each, and the
 /// requirements.txt that pins them.
@@ -36,10 +36,14 @@
 ///   activated deeper in the graph can turn such markers on, the traversal is
 ///   repeated until nothing more is activated (the result is the least fixed
 ///   point; edges are only ever added).
-/// * Filtering. Workspace members (`[manifest].members`, the root package,
-///   the selected package) and `virtual` packages are traversed but not
-///   installed. Other path / directory / editable packages are installed and
-///   flagged as local.
+/// * Filtering. `virtual` packages (a virtual root, `[tool.uv] package =
+///   false`) are traversed but not installed. The project itself, workspace
+///   members and path / directory / editable packages are installed as
+///   regular (non-editable) packages and flagged as local, except what the
+///   export options leave out: NoEmitProject the project (the `--package`
+///   member, else the root package; nothing for a workspace root that is not
+///   a project), NoEmitWorkspace every workspace member and the root,
+///   NoEmitPackages the packages so named.
 ///
 //===----------------------------------------------------------------------===//
 
@@ -100,6 +104,12 @@ struct InstallOptions {
   /// one of them is chosen when no portable wheel fits: its tag says nothing
   /// about the glibc it needs, so the native audit checks its bytes instead.
   std::vector<std::string> FindLinks;
+  /// `--no-emit-project`: leave out the project itself.
+  bool NoEmitProject = false;
+  /// `--no-emit-workspace`: leave out the root and every workspace member.
+  bool NoEmitWorkspace = false;
+  /// `--no-emit-package`: leave out these packages (any spelling).
+  std::vector<std::string> NoEmitPackages;
 };
 
 /// A wheel that does not fit the target, and why.
@@ -118,9 +128,13 @@ struct InstalledPackage {
   /// that a deep dependency chain costs memory linear in its length.
   std::shared_ptr<const llvm::DenseMap<const Package *, const Package *>>
       ParentTree;
-  /// The package's own source is a path, directory or editable tree.
+  /// The package's own source is a path, directory or editable tree (the
+  /// project itself and workspace members included).
   bool IsLocal = false;
-  /// Some package before it on Path is an installed local tree.
+  /// The package is the root package or a workspace member.
+  bool IsWorkspaceMember = false;
+  /// Some package before it on Path is an installed local tree that is not
+  /// a workspace member (a path dependency).
   bool ViaLocalTree = false;
   /// Extras active on the package (normalized, sorted).
   std::vector<std::string> Extras;
@@ -174,12 +188,13 @@ llvm::Expected<InstallSet> computeInstallSet(const Project &P,
                                              const InstallOptions &Opts);
 
 /// Writes a requirements.txt for \p Set, one line per package sorted by
-/// name, each line starting with the name:
+/// name:
 ///   registry:  `name==version --hash=sha256:<hex>` (the chosen wheel's hash,
 ///              else the sdist's, else no --hash)
 ///   git:       `name @ git+URL@COMMIT[#subdirectory=DIR]`
 ///   url:       `name @ URL[#subdirectory=DIR]`
-///   local:     `name @ ./path` (`./` added to a relative path that does not
+///   local:     `./path` as `uv export --no-editable` writes it (`.` for
+///              the project, `./` added to a relative path that does not
 ///              already start with `./` or `../`)
 void writeRequirements(const InstallSet &Set, llvm::raw_ostream &OS);
 

@@ -108,6 +108,9 @@ struct PlannedFile {
   std::string Data;
   /// Uncompressed size.
   uint64_t Size = 0;
+  /// Part of a package built from a local source tree (the project, a
+  /// workspace member): it changes with the project's code, not its lock.
+  bool FromSourceTree = false;
 };
 
 /// The sorted install tree.
@@ -143,10 +146,20 @@ bool isDistInfoPath(llvm::StringRef Path);
 bool hasDirComponent(llvm::StringRef Path,
                      llvm::ArrayRef<llvm::StringRef> Names);
 
-/// Verifies and opens \p Wheels (in parallel), then plans the install tree.
-llvm::Expected<InstallPlan> planInstall(llvm::ArrayRef<WheelInput> Wheels,
-                                        llvm::ArrayRef<IncludePath> Includes,
-                                        const LayoutOptions &Options);
+/// A package installed from files planned elsewhere (a natively built local
+/// package): its files, dist-info included, relative to the install root.
+struct PlannedPackage {
+  /// Package name, for messages.
+  std::string Package;
+  std::vector<PlannedFile> Files;
+};
+
+/// Verifies and opens \p Wheels (in parallel), then plans the install tree
+/// of the wheels, the \p Local packages and the application files.
+llvm::Expected<InstallPlan>
+planInstall(llvm::ArrayRef<WheelInput> Wheels,
+            llvm::ArrayRef<IncludePath> Includes, const LayoutOptions &Options,
+            llvm::ArrayRef<PlannedPackage> Local = {});
 
 } // namespace lambdaopt
 

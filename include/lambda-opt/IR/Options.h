@@ -36,6 +36,11 @@ struct ProjectOptions {
   std::vector<std::string> Extras;
   bool AllExtras = false;
   std::vector<std::string> Groups;
+  /// uv's export filters: `--no-emit-project`, `--no-emit-workspace`,
+  /// `--no-emit-package NAME`.
+  bool NoEmitProject = false;
+  bool NoEmitWorkspace = false;
+  std::vector<std::string> NoEmitPackages;
 
   /// Size budget: unzipped sizes of the layers the function attaches, and a
   /// stricter budget than Lambda's own when set.

@@ -105,8 +105,15 @@ struct LockFreshnessPass : PassInfoMixin<LockFreshnessPass> {
 };
 
 /// `dev-leakage`: development tools in the install set (LO401), default
-/// groups other than `dev` (LO402), local source trees installed (LO403).
+/// groups other than `dev` (LO402), path dependencies outside the workspace
+/// (LO403).
 struct DevLeakagePass : PassInfoMixin<DevLeakagePass> {
+  llvm::Expected<PreservedAnalyses> run(Project &P, AnalysisManager &AM);
+};
+
+/// `local-packages`: local packages of the install set that lambda-opt
+/// cannot build natively and that have no wheel in --find-links (LO104).
+struct LocalPackagesPass : PassInfoMixin<LocalPackagesPass> {
   llvm::Expected<PreservedAnalyses> run(Project &P, AnalysisManager &AM);
 };
 
