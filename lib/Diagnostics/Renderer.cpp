@@ -6,6 +6,7 @@
 
 #include "lambda-opt/Diagnostics/Renderer.h"
 #include "lambda-opt/Support/PercentEncoding.h"
+#include "lambda-opt/Support/URL.h"
 #include "lambda-opt/Support/Version.h"
 
 #include "llvm/ADT/SmallString.h"
@@ -156,7 +157,9 @@ void lambdaopt::renderText(ArrayRef<Diagnostic> Diags, const RenderContext &Ctx,
     } else {
       // The source line, and the range underlined on it (clipped to it).
       unsigned Buffer = Ctx.SM->FindBufferContainingLoc(D.Range.Start);
-      StringRef Line = Ctx.Lines.getLine(*Ctx.SM, Buffer, L.Line);
+      // Quoted without the secrets of the URLs on it (same columns).
+      std::string Line =
+          maskURLSecrets(Ctx.Lines.getLine(*Ctx.SM, Buffer, L.Line));
       unsigned Column = L.Column - 1;
       SmallVector<std::pair<unsigned, unsigned>, 1> Ranges;
       if (D.Range.End.isValid() &&

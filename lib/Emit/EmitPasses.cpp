@@ -17,9 +17,9 @@
 #include "lambda-opt/Passes/InstallSetAnalysis.h"
 #include "lambda-opt/Passes/PassParameters.h"
 #include "lambda-opt/Standards/Marker.h"
+#include "lambda-opt/Standards/Version.h"
 #include "lambda-opt/Support/Error.h"
 #include "lambda-opt/Support/Format.h"
-#include "lambda-opt/Standards/Version.h"
 #include "lambda-opt/Target/Runtime.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -272,9 +272,8 @@ lambdaopt::buildInstallPlan(const Project &P, const InstallSet &Set,
     if (Opts.NoDeps && !IP.IsWorkspaceMember)
       continue;
     if (IP.Pkg->Src.isLocalTree()) {
-      if (Error E =
-              planLocalPackage(P, IP, Target->getTagTarget(), Requests, Local,
-                               Status))
+      if (Error E = planLocalPackage(P, IP, Target->getTagTarget(), Requests,
+                                     Local, Status))
         Errors = joinErrors(std::move(Errors), std::move(E));
       continue;
     }
@@ -629,9 +628,10 @@ Expected<PreservedAnalyses> EmitArchivePass<K>::run(Project &P,
                                                     AnalysisManager &AM) {
   const ProjectOptions Opts = Settings.apply(P.Options);
   StringRef What = K == LayoutKind::Layer ? "layer" : "zip";
-  if (Opts.OutputPath.empty() || Opts.OutputPath == "-")
+  if (Opts.OutputPath.empty())
     return makeError("--emit=" + What +
-                     " writes a file; name it with -o <file>.zip");
+                     " writes a file; name it with -o <file>.zip (or -o - "
+                     "for stdout)");
   if (StringRef(Opts.OutputPath).startswith("docker://"))
     return makeError("--emit=" + What + " writes a file, not an image; '" +
                      Opts.OutputPath +

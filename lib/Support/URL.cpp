@@ -148,3 +148,44 @@ std::string lambdaopt::redactURL(StringRef URL) {
   Result += Rest.str();
   return Result;
 }
+
+std::string lambdaopt::maskURLSecrets(StringRef Text) {
+  std::string Out = Text.str();
+  auto EndOfURL = [&](size_t From) {
+    size_t End = Text.find_first_of(" \t\"'<>\r\n", From);
+    return End == StringRef::npos ? Text.size() : End;
+  };
+  auto Mask = [&](size_t From, size_t To) {
+    for (size_t I = From; I < To; ++I)
+      Out[I] = '*';
+  };
+  for (size_t Scheme = Text.find("://"); Scheme != StringRef::npos;
+       Scheme = Text.find("://", Scheme + 3)) {
+    size_t Start = Scheme + 3;
+    size_t End = EndOfURL(Start);
+    StringRef URL = Text.slice(Start, End);
+    size_t AuthEnd = URL.find_first_of("/?#");
+    StringRef Authority = URL.take_front(AuthEnd);
+    size_t At = Authority.rfind('@');
+    if (At != StringRef::npos)
+      Mask(Start, Start + At);
+    size_t Query = URL.find('?');
+    if (Query == StringRef::npos)
+      continue;
+    size_t QueryEnd = URL.find('#', Query);
+    if (QueryEnd == StringRef::npos)
+      QueryEnd = URL.size();
+    // Every value, `key=value` or a bare `?secret`.
+    size_t Param = Query + 1;
+    while (Param < QueryEnd) {
+      size_t Amp = URL.find('&', Param);
+      if (Amp == StringRef::npos || Amp > QueryEnd)
+        Amp = QueryEnd;
+      size_t Eq = URL.find('=', Param);
+      size_t ValueStart = (Eq != StringRef::npos && Eq < Amp) ? Eq + 1 : Param;
+      Mask(Start + ValueStart, Start + Amp);
+      Param = Amp + 1;
+    }
+  }
+  return Out;
+}

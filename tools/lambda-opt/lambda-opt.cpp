@@ -39,6 +39,7 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -556,6 +557,16 @@ static Error applyCommandLine(ProjectOptions &Opts) {
   if (Emit == "layer" && Includes.empty())
     Opts.Includes.clear();
   Opts.OutputPath = OutputPath;
+  // An archive goes to stdout only when `-o -` says so, and never to a
+  // terminal.
+  if ((Emit == "zip" || Emit == "layer") && OutputPath == "-") {
+    if (!OutputPath.getNumOccurrences())
+      Opts.OutputPath.clear();
+    else if (sys::Process::StandardOutIsDisplayed())
+      return createStringError(inconvertibleErrorCode(),
+                               "-o -: refusing to write a zip to a terminal; "
+                               "redirect stdout or name a file");
+  }
   if (const char *Epoch = std::getenv("SOURCE_DATE_EPOCH")) {
     int64_t Seconds;
     if (StringRef(Epoch).getAsInteger(10, Seconds) || Seconds < 0)
@@ -733,8 +744,7 @@ static void checkProject(StringRef Input, PassBuilder &PB,
                               : sys::path::parent_path(ConfigPath);
     if (Error E = joinErrors(
             readDiagnosticConfig(*P->Metadata.LambdaOpt, Keys, DiagOpts),
-            readProjectOptions(*P->Metadata.LambdaOpt, ConfigDir,
-                               P->Options)))
+            readProjectOptions(*P->Metadata.LambdaOpt, ConfigDir, P->Options)))
       return FailLocated(std::move(E));
   }
   if (Error E = applyCommandLine(P->Options))
@@ -847,11 +857,14 @@ int main(int argc, char **argv) {
   Expected<OutputFormatKind> Format = parseOutputFormat(OutputFormat);
   if (!Format)
     return fail(Format.takeError());
-  // Findings in a machine format and the emitted text cannot share stdout.
-  if (*Format != OutputFormatKind::Text && EmitsText && OutputPath == "-")
+  // Findings in a machine format and the emitted text or archive cannot
+  // share stdout.
+  bool EmitsArchive = Emit == "zip" || Emit == "layer";
+  if (*Format != OutputFormatKind::Text && (EmitsText || EmitsArchive) &&
+      OutputPath == "-" && OutputPath.getNumOccurrences())
     return fail("--output-format=" + OutputFormat +
-                " writes findings to stdout, and so does -o - for the "
-                "emitted text; write the text to a file with -o FILE");
+                " writes findings to stdout, and so does -o -; write the " +
+                (EmitsText ? "text" : "archive") + " to a file with -o FILE");
 
   // Registry: built-in passes and rules, then every plugin's.
   PassInstrumentationCallbacks PIC;

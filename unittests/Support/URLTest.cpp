@@ -66,4 +66,17 @@ TEST(URLTest, Redact) {
   EXPECT_EQ(redactURL("not a url"), "not a url");
 }
 
+TEST(URLTest, MaskSecretsKeepsColumns) {
+  std::string Line = "source = { registry = \"https://user:pw@idx.example/"
+                     "simple?token=abc&x=1#frag\" }";
+  std::string Masked = maskURLSecrets(Line);
+  EXPECT_EQ(Masked.size(), Line.size());
+  EXPECT_EQ(Masked, "source = { registry = \"https://*******@idx.example/"
+                    "simple?token=***&x=*#frag\" }");
+  EXPECT_EQ(maskURLSecrets("url = \"https://files.example/a.whl\""),
+            "url = \"https://files.example/a.whl\"");
+  EXPECT_EQ(maskURLSecrets("a http://h/?s b https://t@h2/"),
+            "a http://h/?* b https://*@h2/");
+}
+
 } // namespace

@@ -48,6 +48,12 @@ bool isHostAllowed(llvm::StringRef URL, llvm::ArrayRef<std::string> Allowed);
 /// `***` (`?token=***`). The fragment (`#sha256=...`) is kept.
 std::string redactURL(llvm::StringRef URL);
 
+/// \p Text (a line of a lock, say) with the secrets of every URL in it
+/// masked by '*' of the same length: user information before '@' and the
+/// values of query parameters. Columns do not move, so a caret under the
+/// line still points where it did.
+std::string maskURLSecrets(llvm::StringRef Text);
+
 } // namespace lambdaopt
 
 #endif // LAMBDA_OPT_SUPPORT_URL_H
