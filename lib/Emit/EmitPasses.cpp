@@ -28,6 +28,8 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <optional>
+
 using namespace llvm;
 using namespace lambdaopt;
 
@@ -296,9 +298,14 @@ lambdaopt::buildInstallPlan(const Project &P, const InstallSet &Set,
   FO.Jobs = Opts.Jobs;
   // Local wheels are hashed while the layout maps them, not read twice.
   FO.DeferLocalHashes = true;
+  // The downloader's notes are status lines (none with -q).
+  std::optional<StatusStream> Notes;
   if (Status && !Status->isShown()) {
     FO.Progress = false;
     FO.Notes = &nulls();
+  } else if (Status) {
+    Notes.emplace(*Status);
+    FO.Notes = &*Notes;
   }
   if (Status && !Requests.empty())
     Status->progress("fetching " + Twine(Requests.size()) + " wheel" +

@@ -347,6 +347,9 @@ Expected<PreservedAnalyses> EmitImagePass::run(Project &P,
       makeRegistryOptions(Opts, Out->Push    ? StringRef(Out->Push->Registry)
                                 : Base->Pull ? StringRef(Base->Pull->Registry)
                                              : StringRef());
+  // The registry client's notes (retries) are status lines.
+  StatusStream RegistryNotes(AM.getStatus());
+  RegOpts.Notes = &RegistryNotes;
   const RegistryModule *Registry = nullptr;
   if (Base->Pull || Out->Push) {
     Expected<const RegistryModule *> M = getRegistryModule();
@@ -359,13 +362,12 @@ Expected<PreservedAnalyses> EmitImagePass::run(Project &P,
         Registry->PullImage(*Base->Pull, Config->Arch, RegOpts);
     if (!Pulled)
       return Pulled.takeError();
-    std::string How =
-        Pulled->FromCache
-            ? std::string("from the cache")
-            : ("pulled " + Twine(Pulled->BlobsFetched) + " blob" +
-               (Pulled->BlobsFetched == 1 ? "" : "s") + ", " +
-               formatSize(Pulled->BytesFetched))
-                  .str();
+    std::string How = Pulled->FromCache
+                          ? std::string("from the cache")
+                          : ("pulled " + Twine(Pulled->BlobsFetched) + " blob" +
+                             (Pulled->BlobsFetched == 1 ? "" : "s") + ", " +
+                             formatSize(Pulled->BytesFetched))
+                                .str();
     AM.getStatus().report("base image " + Base->Pull->str() + " (linux/" +
                           Config->Arch + "): " + How + "; manifest " +
                           Pulled->ManifestDigest);
@@ -424,14 +426,14 @@ Expected<PreservedAnalyses> EmitImagePass::run(Project &P,
       LayoutDir, *Out->Push, Base->Pull ? &*Base->Pull : nullptr, RegOpts);
   if (!Pushed)
     return Pushed.takeError();
-  AM.getStatus().wrote(
-      "pushed " + Out->Push->str() + " (" + Config->Arch + "), " + Layering +
-          ": " + Twine(Pushed->Uploaded) + " blob" +
-          (Pushed->Uploaded == 1 ? "" : "s") + " uploaded (" +
-          formatSize(Pushed->BytesUploaded) + "), " + Twine(Pushed->Skipped) +
-          " already present, " + Twine(Pushed->Mounted) +
-          " mounted; manifest " + Pushed->ManifestDigest,
-      std::move(Summary));
+  AM.getStatus().wrote("pushed " + Out->Push->str() + " (" + Config->Arch +
+                           "), " + Layering + ": " + Twine(Pushed->Uploaded) +
+                           " blob" + (Pushed->Uploaded == 1 ? "" : "s") +
+                           " uploaded (" + formatSize(Pushed->BytesUploaded) +
+                           "), " + Twine(Pushed->Skipped) +
+                           " already present, " + Twine(Pushed->Mounted) +
+                           " mounted; manifest " + Pushed->ManifestDigest,
+                       std::move(Summary));
   // The reference `aws lambda update-function-code --image-uri` takes.
   outs() << Out->Push->getName() << '@' << Pushed->ManifestDigest << '\n';
   outs().flush();

@@ -272,7 +272,8 @@ void LockConverter::readOptions(const toml::Value &T) {
         StringRef TS, Span;
         R.getString(*E.Val, "timestamp", "exclude-newer-package", false, TS);
         R.getString(*E.Val, "span", "exclude-newer-package", false, Span);
-        Value = P.getStrings().save((TS + " " + Span).str());
+        std::string Joined = (TS + " " + Span).str();
+        Value = R.keep(Joined);
       } else {
         return R.wrongType(E, "a timestamp, a boolean or a table");
       }

@@ -132,8 +132,6 @@ unsigned getArchFloorMinor(ArchKind Arch) {
 
 constexpr unsigned LegacyMinors[] = {5, 12, 17};
 
-bool isLegacyMinor(unsigned Minor) { return is_contained(LegacyMinors, Minor); }
-
 /// How many glibc minors in [Lo, Hi] have a legacy alias.
 unsigned countLegacyMinors(unsigned Lo, unsigned Hi) {
   return count_if(LegacyMinors, [&](unsigned M) { return Lo <= M && M <= Hi; });

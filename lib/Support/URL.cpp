@@ -182,8 +182,13 @@ std::string lambdaopt::maskURLSecrets(StringRef Text) {
       if (Amp == StringRef::npos || Amp > QueryEnd)
         Amp = QueryEnd;
       size_t Eq = URL.find('=', Param);
-      size_t ValueStart = (Eq != StringRef::npos && Eq < Amp) ? Eq + 1 : Param;
-      Mask(Start + ValueStart, Start + Amp);
+      bool HasKey = Eq != StringRef::npos && Eq < Amp;
+      StringRef Key = HasKey ? URL.slice(Param, Eq) : StringRef();
+      // uv's git source parameters name a revision, not a secret.
+      bool Public = Key == "rev" || Key == "branch" || Key == "tag" ||
+                    Key == "subdirectory";
+      if (!Public)
+        Mask(Start + (HasKey ? Eq + 1 : Param), Start + Amp);
       Param = Amp + 1;
     }
   }

@@ -860,8 +860,8 @@ int main(int argc, char **argv) {
   // Findings in a machine format and the emitted text or archive cannot
   // share stdout.
   bool EmitsArchive = Emit == "zip" || Emit == "layer";
-  if (*Format != OutputFormatKind::Text && (EmitsText || EmitsArchive) &&
-      OutputPath == "-" && OutputPath.getNumOccurrences())
+  if (*Format != OutputFormatKind::Text && OutputPath == "-" &&
+      (EmitsText || (EmitsArchive && OutputPath.getNumOccurrences())))
     return fail("--output-format=" + OutputFormat +
                 " writes findings to stdout, and so does -o -; write the " +
                 (EmitsText ? "text" : "archive") + " to a file with -o FILE");

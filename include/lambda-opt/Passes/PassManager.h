@@ -49,6 +49,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 namespace lambdaopt {
@@ -270,6 +271,39 @@ private:
   }
   LineFn Show;
   std::vector<ArtifactSummary> Artifacts;
+};
+
+/// A stream whose lines become status reports, for the lower layers that
+/// write their notes to a raw_ostream (the downloader, the registry client):
+/// their notes reach the user the way every other status line does, and not
+/// at all with -q. Safe to write from several threads.
+class StatusStream : public llvm::raw_ostream {
+public:
+  explicit StatusStream(StatusReporter &Status) : Status(Status) {
+    SetUnbuffered();
+  }
+  ~StatusStream() override {
+    if (!Pending.empty())
+      Status.report(Pending);
+  }
+
+private:
+  void write_impl(const char *Ptr, size_t Size) override {
+    std::lock_guard<std::mutex> Lock(M);
+    Written += Size;
+    Pending.append(Ptr, Size);
+    for (size_t NL = Pending.find('\n'); NL != std::string::npos;
+         NL = Pending.find('\n')) {
+      Status.report(llvm::StringRef(Pending).take_front(NL));
+      Pending.erase(0, NL + 1);
+    }
+  }
+  uint64_t current_pos() const override { return Written; }
+
+  StatusReporter &Status;
+  std::mutex M;
+  std::string Pending;
+  uint64_t Written = 0;
 };
 
 /// The one analysis manager: caches analysis results per (analysis, IR

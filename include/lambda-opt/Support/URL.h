@@ -50,7 +50,8 @@ std::string redactURL(llvm::StringRef URL);
 
 /// \p Text (a line of a lock, say) with the secrets of every URL in it
 /// masked by '*' of the same length: user information before '@' and the
-/// values of query parameters. Columns do not move, so a caret under the
+/// values of query parameters (but uv's git `rev`, `branch`, `tag` and
+/// `subdirectory`). Columns do not move, so a caret under the
 /// line still points where it did.
 std::string maskURLSecrets(llvm::StringRef Text);
 
