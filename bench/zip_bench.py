@@ -80,13 +80,18 @@ def main():
                        check=True, stdout=subprocess.DEVNULL)
         wheels = os.path.join(work, "wheels")
         ours_zip = os.path.join(tmp, "package.zip")
+        # The peer installs requirements.txt (the dependencies) and copies
+        # app/: the project itself is not installed, so --no-emit-project.
         ours = [tool, work, "--runtime=python3.11", "--find-links", wheels,
-                "--emit=" + a.emit, "-o", ours_zip, "--exit-zero"]
+                "--no-emit-project", "--emit=" + a.emit, "-o", ours_zip,
+                "--exit-zero"]
         if a.emit == "zip":
             ours += ["--include", os.path.join(work, "app")]
         peer = ["bash", os.path.join(a.bench_data, "peer-zip.sh"), work,
                 os.path.join(tmp, "peer.zip"), "3.11"]
         run(ours)  # Warm the page cache for both sides.
+        if not os.path.exists(ours_zip):
+            sys.exit("lambda-opt wrote no artifact: " + " ".join(ours))
         run(peer)
         # Interleaved, so that a drift of the machine's speed hits both.
         # The peer is slow: it runs half as often.
