@@ -363,6 +363,21 @@ Expected<InstallPlan *> lambdaopt::getOrBuildInstallPlan(Project &P,
   return P.Plan.get();
 }
 
+Expected<InstallPlan *> lambdaopt::getInstallPlanFor(Project &P,
+                                                     const ProjectOptions &Opts,
+                                                     AnalysisManager &AM) {
+  ProjectOptions &Run = P.Options;
+  if (Opts.Includes != Run.Includes ||
+      Opts.IncludeHidden != Run.IncludeHidden || Opts.NoDeps != Run.NoDeps) {
+    Run.Includes = Opts.Includes;
+    Run.IncludeHidden = Opts.IncludeHidden;
+    Run.NoDeps = Opts.NoDeps;
+    P.Plan.reset();
+    P.NativeAudited = false; // the new plan is audited before writing
+  }
+  return getOrBuildInstallPlan(P, AM);
+}
+
 Error lambdaopt::checkPlanBeforeWriting(Project &P, AnalysisManager &AM,
                                         InstallPlan &Plan, LayoutKind K,
                                         bool CheckSize) {
@@ -503,6 +518,12 @@ ProjectOptions EmitterSettings::apply(const ProjectOptions &Opts) const {
     Out.ImageTag = *ImageTag;
   if (BaseImage)
     Out.BaseImage = *BaseImage;
+  if (Includes)
+    Out.Includes = *Includes;
+  if (IncludeHidden)
+    Out.IncludeHidden = *IncludeHidden;
+  if (NoDeps)
+    Out.NoDeps = *NoDeps;
   return Out;
 }
 
@@ -521,6 +542,14 @@ EmitterSettings EmitterSettings::fromOptions(const ProjectOptions &Opts,
     S.Force = true;
   if (Opts.SourceDateEpoch)
     S.SourceDateEpoch = *Opts.SourceDateEpoch;
+  if (!Opts.Includes.empty() && all_of(Opts.Includes, [](const std::string &I) {
+        return isParameterSafe(I);
+      }))
+    S.Includes = Opts.Includes;
+  if (Opts.IncludeHidden)
+    S.IncludeHidden = true;
+  if (Opts.NoDeps && !ForImage)
+    S.NoDeps = true;
   if (!ForImage)
     return S;
   if (isParameterSafe(Opts.Handler))
@@ -551,6 +580,13 @@ std::string EmitterSettings::print() const {
     Parts.push_back("base-image=" + *BaseImage);
   if (SourceDateEpoch)
     Parts.push_back("source-date-epoch=" + std::to_string(*SourceDateEpoch));
+  if (Includes)
+    for (const std::string &I : *Includes)
+      Parts.push_back("include=" + I);
+  if (IncludeHidden)
+    Parts.push_back(*IncludeHidden ? "include-hidden" : "no-include-hidden");
+  if (NoDeps)
+    Parts.push_back(*NoDeps ? "no-deps" : "deps");
   return join(Parts, ";");
 }
 
@@ -580,6 +616,20 @@ Expected<EmitterSettings> lambdaopt::parseEmitterSettings(StringRef PassName,
       S.Force = Key == "force";
       continue;
     }
+    if (Key == "include" && !Flag) {
+      if (!S.Includes)
+        S.Includes.emplace();
+      S.Includes->push_back(Value.str());
+      continue;
+    }
+    if ((Key == "include-hidden" || Key == "no-include-hidden") && Flag) {
+      S.IncludeHidden = Key == "include-hidden";
+      continue;
+    }
+    if (!ForImage && (Key == "no-deps" || Key == "deps") && Flag) {
+      S.NoDeps = Key == "no-deps";
+      continue;
+    }
     if (Key == "source-date-epoch" && !Flag) {
       int64_t Seconds;
       if (Value.getAsInteger(10, Seconds) || Seconds < 0)
@@ -606,7 +656,9 @@ Expected<EmitterSettings> lambdaopt::parseEmitterSettings(StringRef PassName,
     return makeError(
         "invalid parameter '" + Key + (Flag ? "" : "=" + Value) +
         "' of pass '" + PassName +
-        "' (expected output=<path>, force, source-date-epoch=<seconds>" +
+        "' (expected output=<path>, force, source-date-epoch=<seconds>, "
+        "include=<path>, include-hidden" +
+        (ForImage ? "" : ", no-deps") +
         (ForImage ? ", handler=<module.function>, compile-bytecode, "
                     "tag=<tag>, base-image=oci:<path>[:<tag>]"
                   : "") +
@@ -645,7 +697,7 @@ Expected<PreservedAnalyses> EmitArchivePass<K>::run(Project &P,
                      "' is a registry, which --emit=image pushes to");
   if (!mayWriteArtifact(Opts, AM))
     return PreservedAnalyses::all();
-  Expected<InstallPlan *> PlanOrErr = getOrBuildInstallPlan(P, AM);
+  Expected<InstallPlan *> PlanOrErr = getInstallPlanFor(P, Opts, AM);
   if (!PlanOrErr)
     return PlanOrErr.takeError();
   InstallPlan &Plan = **PlanOrErr;

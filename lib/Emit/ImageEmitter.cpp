@@ -137,7 +137,7 @@ Error checkOutputDir(const ProjectOptions &Opts, StringRef Emit) {
 /// The image's layers, with bytecode when asked for and possible.
 Expected<std::vector<ImageLayerSpec>>
 prepareLayers(Project &P, const ProjectOptions &Opts, AnalysisManager &AM) {
-  Expected<InstallPlan *> Plan = getOrBuildInstallPlan(P, AM);
+  Expected<InstallPlan *> Plan = getInstallPlanFor(P, Opts, AM);
   if (!Plan)
     return Plan.takeError();
   if (Error E = reportHandlerFinding(**Plan, Opts, AM.getDiagnostics()))

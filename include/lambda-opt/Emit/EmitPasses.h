@@ -70,6 +70,11 @@ struct EmitterSettings {
   llvm::Optional<bool> CompileBytecode;
   llvm::Optional<std::string> ImageTag;
   llvm::Optional<std::string> BaseImage;
+  /// The function's own code (`include=PATH`, repeatable), replacing the
+  /// options' list; `include-hidden`; zips: `no-deps`.
+  llvm::Optional<std::vector<std::string>> Includes;
+  llvm::Optional<bool> IncludeHidden;
+  llvm::Optional<bool> NoDeps;
 
   /// The settings \p Opts holds for an emitter (\p ForImage: an image's
   /// too), leaving out defaults and values the parameter grammar cannot
@@ -124,6 +129,13 @@ buildInstallPlan(const Project &P, const InstallSet &Set,
 /// Project::Plan, planned now (with the install-set analysis) when null.
 llvm::Expected<InstallPlan *> getOrBuildInstallPlan(Project &P,
                                                     AnalysisManager &AM);
+
+/// The plan an emitter whose settings are \p Opts writes: the project's,
+/// unless the emitter's own parameters change what goes in (its include
+/// list, hidden files, no-deps); then the run takes them and the plan is
+/// built again for them.
+llvm::Expected<InstallPlan *>
+getInstallPlanFor(Project &P, const ProjectOptions &Opts, AnalysisManager &AM);
 
 /// The last checks on \p Plan before an artifact is written, with the
 /// real bytes whatever the lints saw: the native audit (LO110-LO113) when no
