@@ -24,6 +24,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
@@ -405,6 +406,10 @@ Error lambdaopt::checkPlanBeforeWriting(Project &P, AnalysisManager &AM,
                         (*RT)->PythonMinor)
                     .str();
     NO.HasLayers = !Opts.LayerSizes.empty();
+    // ELF facts are kept in the wheel cache when there is one.
+    NO.CacheDir = Opts.CacheDir.empty() ? getDefaultCacheDir() : Opts.CacheDir;
+    if (!sys::fs::is_directory(NO.CacheDir))
+      NO.CacheDir.clear();
     Expected<NativeAuditResult> Audit = auditInstallPlan(Plan, **RT, *Arch, NO);
     if (!Audit)
       return Audit.takeError();

@@ -90,6 +90,7 @@ Expected<PreservedAnalyses> NativeAuditPass::run(Project &P,
       std::make_shared<InstallPlan>(std::move(*Planned));
   NativeAuditOptions NO;
   NO.HasLayers = !Opts.LayerSizes.empty();
+  NO.CacheDir = CacheDir;
   Expected<NativeAuditResult> Audit =
       auditInstallPlan(*Plan, *Target.Runtime, Target.Arch, NO);
   if (!Audit)

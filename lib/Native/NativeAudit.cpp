@@ -5,8 +5,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "lambda-opt/Native/NativeAudit.h"
+#include "lambda-opt/Artifact/Hash.h"
 #include "lambda-opt/Diagnostics/DiagnosticEngine.h"
 #include "lambda-opt/Native/Elf.h"
+#include "lambda-opt/Support/Files.h"
 #include "lambda-opt/Target/Runtime.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -14,7 +16,10 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/BinaryFormat/ELF.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ThreadPool.h"
 
@@ -229,6 +234,138 @@ struct Auditor {
 
 } // namespace
 
+namespace {
+
+/// What reading one native candidate found: ELF facts, a foreign object
+/// (macOS, Windows), a malformed ELF file, or nothing to audit.
+struct ReadFacts {
+  enum Kind { Elf, Foreign, Malformed, Skip } K = Skip;
+  ElfInfo Info;
+  std::string ForeignKind;
+};
+
+json::Value toJSON(const ElfInfo &I) {
+  json::Array Needs;
+  for (const ElfVersionNeed &N : I.VersionNeeds)
+    Needs.push_back(json::Array{N.Library, N.Version});
+  return json::Object{
+      {"machine", I.Machine},
+      {"type", I.Type},
+      {"is64", I.Is64Bit},
+      {"le", I.IsLittleEndian},
+      {"soname", I.Soname},
+      {"needed", json::Array(I.Needed)},
+      {"rpath", json::Array(I.RPath)},
+      {"runpath", json::Array(I.RunPath)},
+      {"verneed", std::move(Needs)},
+  };
+}
+
+bool fromJSON(const json::Value &V, ElfInfo &I) {
+  const json::Object *O = V.getAsObject();
+  if (!O)
+    return false;
+  Optional<int64_t> Machine = O->getInteger("machine");
+  Optional<int64_t> Type = O->getInteger("type");
+  Optional<bool> Is64 = O->getBoolean("is64");
+  Optional<bool> LE = O->getBoolean("le");
+  Optional<StringRef> Soname = O->getString("soname");
+  if (!Machine || !Type || !Is64 || !LE || !Soname)
+    return false;
+  I.Machine = static_cast<uint16_t>(*Machine);
+  I.Type = static_cast<uint16_t>(*Type);
+  I.Is64Bit = *Is64;
+  I.IsLittleEndian = *LE;
+  I.Soname = Soname->str();
+  auto Strings = [&](StringRef Key, std::vector<std::string> &Out) {
+    const json::Array *A = O->getArray(Key);
+    if (!A)
+      return false;
+    for (const json::Value &E : *A) {
+      Optional<StringRef> S = E.getAsString();
+      if (!S)
+        return false;
+      Out.push_back(S->str());
+    }
+    return true;
+  };
+  if (!Strings("needed", I.Needed) || !Strings("rpath", I.RPath) ||
+      !Strings("runpath", I.RunPath))
+    return false;
+  const json::Array *Needs = O->getArray("verneed");
+  if (!Needs)
+    return false;
+  for (const json::Value &E : *Needs) {
+    const json::Array *Pair = E.getAsArray();
+    if (!Pair || Pair->size() != 2 || !(*Pair)[0].getAsString() ||
+        !(*Pair)[1].getAsString())
+      return false;
+    I.VersionNeeds.push_back(
+        {(*Pair)[0].getAsString()->str(), (*Pair)[1].getAsString()->str()});
+  }
+  return true;
+}
+
+/// The cache file of the entry whose stored bytes are \p Raw; "" when
+/// there is no cache.
+std::string getFactsPath(StringRef CacheDir, StringRef Raw, uint16_t Method) {
+  if (CacheDir.empty())
+    return "";
+  Expected<std::string> Hex = sha256Hex(Raw);
+  if (!Hex) {
+    consumeError(Hex.takeError());
+    return "";
+  }
+  SmallString<256> Path(CacheDir);
+  sys::path::append(Path, "elf-facts", "sha256", StringRef(*Hex).take_front(2),
+                    *Hex + "-" + std::to_string(Method) + ".json");
+  return std::string(Path);
+}
+
+Optional<ReadFacts> loadFacts(StringRef Path) {
+  ErrorOr<std::unique_ptr<MemoryBuffer>> Buf = MemoryBuffer::getFile(Path);
+  if (!Buf)
+    return None;
+  Expected<json::Value> V = json::parse((*Buf)->getBuffer());
+  if (!V) {
+    consumeError(V.takeError());
+    return None;
+  }
+  const json::Object *O = V->getAsObject();
+  if (!O || O->getInteger("v") != int64_t(1))
+    return None;
+  ReadFacts F;
+  if (const json::Value *E = O->get("elf")) {
+    F.K = ReadFacts::Elf;
+    if (!fromJSON(*E, F.Info))
+      return None;
+  } else if (Optional<StringRef> Foreign = O->getString("foreign")) {
+    F.K = ReadFacts::Foreign;
+    F.ForeignKind = Foreign->str();
+  } else if (O->getBoolean("malformed")) {
+    F.K = ReadFacts::Malformed;
+  }
+  return F;
+}
+
+void storeFacts(StringRef Path, const ReadFacts &F) {
+  json::Object O{{"v", 1}};
+  if (F.K == ReadFacts::Elf)
+    O["elf"] = toJSON(F.Info);
+  else if (F.K == ReadFacts::Foreign)
+    O["foreign"] = F.ForeignKind;
+  else if (F.K == ReadFacts::Malformed)
+    O["malformed"] = true;
+  std::string Text;
+  raw_string_ostream(Text) << json::Value(std::move(O));
+  if (sys::fs::create_directories(sys::path::parent_path(Path)))
+    return;
+  // A cache that cannot be written only costs the next run the reading.
+  consumeError(writeFile(Path, Text));
+}
+
+} // namespace
+
 Expected<NativeAuditResult>
 lambdaopt::auditInstallPlan(const InstallPlan &Plan, const RuntimeInfo &RT,
                             ArchKind Arch, const NativeAuditOptions &Opts) {
@@ -262,42 +399,68 @@ lambdaopt::auditInstallPlan(const InstallPlan &Plan, const RuntimeInfo &RT,
       Pool.async([&, Key = G.first, Members = &G.second] {
         for (size_t I : *Members) {
           const PlannedFile &F = Plan.Files[I];
-          Expected<std::string> Bytes = Plan.readPlannedFile(F);
-          if (!Bytes) {
-            std::lock_guard<std::mutex> Guard(Lock);
-            Failure = joinErrors(std::move(Failure), Bytes.takeError());
-            return;
+          // A wheel entry's facts may be known from an earlier run, by the
+          // digest of its stored bytes: then it is not inflated again.
+          std::string FactsPath;
+          if (F.Source == PlannedSourceKind::WheelEntry &&
+              F.Wheel < Plan.Wheels.size() &&
+              F.Entry < Plan.Wheels[F.Wheel]->entries().size()) {
+            const WheelArchive &W = *Plan.Wheels[F.Wheel];
+            const WheelEntry &E = W.entries()[F.Entry];
+            FactsPath = getFactsPath(Opts.CacheDir, W.getRawData(E), E.Method);
           }
-          if (!hasElfMagic(*Bytes)) {
-            // A shared object built for macOS or Windows cannot load either.
-            StringRef Kind = getForeignObjectKind(F.Path, *Bytes);
-            if (Kind.empty())
-              continue;
-            NativeIssue Foreign;
-            Foreign.Kind = NativeIssueKind::WrongArch;
-            Foreign.Wheel = Key;
-            Foreign.File = F.Path;
-            Foreign.Requirement = Kind.str();
-            Found[I].push_back(std::move(Foreign));
-            Audited[I] = true;
+          Optional<ReadFacts> Facts;
+          if (!FactsPath.empty())
+            Facts = loadFacts(FactsPath);
+          if (!Facts) {
+            Expected<std::string> Bytes = Plan.readPlannedFile(F);
+            if (!Bytes) {
+              std::lock_guard<std::mutex> Guard(Lock);
+              Failure = joinErrors(std::move(Failure), Bytes.takeError());
+              return;
+            }
+            Facts.emplace();
+            if (!hasElfMagic(*Bytes)) {
+              // A shared object built for macOS or Windows cannot load
+              // either.
+              StringRef Kind = getForeignObjectKind(F.Path, *Bytes);
+              if (!Kind.empty()) {
+                Facts->K = ReadFacts::Foreign;
+                Facts->ForeignKind = Kind.str();
+              }
+            } else if (Expected<ElfInfo> Info = (*Elf)->ReadElf(*Bytes)) {
+              Facts->K = ReadFacts::Elf;
+              Facts->Info = std::move(*Info);
+            } else {
+              // Not a loadable object (a truncated or foreign file named
+              // .so): the loader would refuse it.
+              consumeError(Info.takeError());
+              Facts->K = ReadFacts::Malformed;
+            }
+            if (!FactsPath.empty())
+              storeFacts(FactsPath, *Facts);
+          }
+          switch (Facts->K) {
+          case ReadFacts::Skip:
             continue;
-          }
-          Expected<ElfInfo> Info = (*Elf)->ReadElf(*Bytes);
-          if (!Info) {
-            // Not a loadable object (a truncated or foreign file named .so):
-            // the loader would refuse it; report it as the wrong kind.
-            consumeError(Info.takeError());
+          case ReadFacts::Foreign:
+          case ReadFacts::Malformed: {
             NativeIssue Bad;
             Bad.Kind = NativeIssueKind::WrongArch;
             Bad.Wheel = Key;
             Bad.File = F.Path;
-            Bad.Requirement = "a malformed ELF file";
+            Bad.Requirement = Facts->K == ReadFacts::Foreign
+                                  ? Facts->ForeignKind
+                                  : std::string("a malformed ELF file");
             Found[I].push_back(std::move(Bad));
             Audited[I] = true;
             continue;
           }
+          case ReadFacts::Elf:
+            break;
+          }
           Audited[I] = true;
-          A.audit(F, Key, *Info, Found[I]);
+          A.audit(F, Key, Facts->Info, Found[I]);
         }
       });
     Pool.wait();

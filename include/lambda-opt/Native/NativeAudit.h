@@ -69,6 +69,10 @@ struct NativeAuditOptions {
   std::string Root = "/var/task";
   /// The function attaches layers, whose lib/ (/opt/lib) is unknown here.
   bool HasLayers = false;
+  /// Where the ELF facts of wheel entries are kept between runs
+  /// (<CacheDir>/elf-facts/sha256/<h[0:2]>/<h>-<method>.json, keyed by the
+  /// SHA-256 of the entry's bytes as the wheel stores them); empty: none.
+  std::string CacheDir;
 };
 
 /// What the audit looked at and found.
