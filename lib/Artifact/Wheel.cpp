@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lambda-opt/Artifact/Wheel.h"
+#include "ZipFormat.h"
 #include "lambda-opt/Artifact/Hash.h"
 #include "lambda-opt/Artifact/ZipModule.h"
 
@@ -19,28 +20,14 @@
 
 using namespace llvm;
 using namespace lambdaopt;
+using namespace lambdaopt::zipformat;
 
 namespace {
 
-constexpr uint32_t LocalSig = 0x04034b50;
-constexpr uint32_t CentralSig = 0x02014b50;
-constexpr uint32_t EndSig = 0x06054b50;
-constexpr uint32_t End64LocatorSig = 0x07064b50;
-constexpr uint32_t End64Sig = 0x06064b50;
 constexpr uint64_t MaxCentralDirSize = uint64_t(256) << 20;
 constexpr unsigned UnixHost = 3;
 constexpr unsigned FileTypeMask = 0170000;
 constexpr unsigned SymlinkType = 0120000;
-
-uint16_t get16(StringRef B, size_t Off) {
-  return support::endian::read16le(B.data() + Off);
-}
-uint32_t get32(StringRef B, size_t Off) {
-  return support::endian::read32le(B.data() + Off);
-}
-uint64_t get64(StringRef B, size_t Off) {
-  return support::endian::read64le(B.data() + Off);
-}
 
 /// The \p Size bytes at \p Offset of the mapped wheel \p File.
 Expected<StringRef> readAt(StringRef File, uint64_t Offset, uint64_t Size) {

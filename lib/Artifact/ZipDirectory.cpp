@@ -5,28 +5,17 @@
 //===----------------------------------------------------------------------===//
 
 #include "lambda-opt/Artifact/ZipDirectory.h"
+#include "ZipFormat.h"
 
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/FormatVariadic.h"
 
 using namespace llvm;
 using namespace lambdaopt;
+using namespace lambdaopt::zipformat;
 
 namespace {
-constexpr uint32_t CentralSig = 0x02014b50;
-constexpr uint32_t EndSig = 0x06054b50;
-constexpr uint32_t End64LocatorSig = 0x07064b50;
-constexpr uint32_t End64Sig = 0x06064b50;
 
-uint16_t get16(StringRef B, size_t Off) {
-  return support::endian::read16le(B.data() + Off);
-}
-uint32_t get32(StringRef B, size_t Off) {
-  return support::endian::read32le(B.data() + Off);
-}
-uint64_t get64(StringRef B, size_t Off) {
-  return support::endian::read64le(B.data() + Off);
-}
 Error fail(const Twine &Msg) {
   return createStringError(inconvertibleErrorCode(), Msg.str());
 }

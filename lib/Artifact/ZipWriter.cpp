@@ -8,6 +8,8 @@
 #include "lambda-opt/Artifact/Hash.h"
 #include "lambda-opt/Support/Output.h"
 
+#include "ZipFormat.h"
+
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/ScopeExit.h"
@@ -22,8 +24,8 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <optional>
 #include <ctime>
+#include <optional>
 #include <zlib.h>
 
 using namespace llvm;
@@ -382,7 +384,7 @@ Expected<ZipResult> lambdaopt::writeZip(const InstallPlan &Plan,
       return Fail("the archive would be 4 GiB or larger");
 
     Header.clear();
-    put32(Header, 0x04034b50);
+    put32(Header, zipformat::LocalSig);
     put16(Header, 20); // version needed: deflate
     put16(Header, W.Flags);
     put16(Header, W.Method);
@@ -412,7 +414,7 @@ Expected<ZipResult> lambdaopt::writeZip(const InstallPlan &Plan,
     const Written &W = Entries[I];
     StringRef Name = Items[I].Name;
     Header.clear();
-    put32(Header, 0x02014b50);
+    put32(Header, zipformat::CentralSig);
     put16(Header, 3 << 8 | 20); // made by: Unix, zip 2.0
     put16(Header, 20);
     put16(Header, W.Flags);
@@ -439,7 +441,7 @@ Expected<ZipResult> lambdaopt::writeZip(const InstallPlan &Plan,
   Header.clear();
   if (Zip64) {
     uint64_t End64 = Out.tell();
-    put32(Header, 0x06064b50);
+    put32(Header, zipformat::End64Sig);
     put64(Header, 44); // size of the rest of this record
     put16(Header, 3 << 8 | 45);
     put16(Header, 45);
@@ -449,12 +451,12 @@ Expected<ZipResult> lambdaopt::writeZip(const InstallPlan &Plan,
     put64(Header, Count);
     put64(Header, CDSize);
     put64(Header, CDOffset);
-    put32(Header, 0x07064b50); // locator
+    put32(Header, zipformat::End64LocatorSig);
     put32(Header, 0);
     put64(Header, End64);
     put32(Header, 1);
   }
-  put32(Header, 0x06054b50);
+  put32(Header, zipformat::EndSig);
   put16(Header, 0);
   put16(Header, 0);
   put16(Header, uint16_t(std::min<uint64_t>(Count, 0xffff)));

@@ -176,6 +176,40 @@ bool isTransientCurlError(CURLcode RC) {
   }
 }
 
+/// The options of one transfer of \p URL, one hop of a download or a ranged
+/// GET: https with verified TLS unless \p Insecure (the hop's host is on
+/// --allow-insecure-host), redirects left to the caller, a connection and
+/// low-speed timeout, at most \p TotalSeconds in all, and credentials (the
+/// environment's only when \p EnvCredentials, else ~/.netrc).
+void configureTransfer(CURL *C, const std::string &URL, const URLInfo &Info,
+                       bool Insecure, bool EnvCredentials, long TotalSeconds,
+                       const DownloadContext &Ctx, char *ErrBuf) {
+  curl_easy_setopt(C, CURLOPT_URL, URL.c_str());
+  curl_easy_setopt(C, CURLOPT_PROTOCOLS_STR, Insecure ? "http,https" : "https");
+  curl_easy_setopt(C, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(C, CURLOPT_FAILONERROR, 1L);
+  curl_easy_setopt(C, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(C, CURLOPT_CONNECTTIMEOUT, Ctx.StallSeconds);
+  // A server that trickles is as good as one that stalls.
+  curl_easy_setopt(C, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+  curl_easy_setopt(C, CURLOPT_LOW_SPEED_TIME, Ctx.StallSeconds);
+  curl_easy_setopt(C, CURLOPT_TIMEOUT, TotalSeconds);
+  curl_easy_setopt(C, CURLOPT_USERAGENT, "lambda-opt");
+  curl_easy_setopt(C, CURLOPT_ERRORBUFFER, ErrBuf);
+  if (Insecure) {
+    curl_easy_setopt(C, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(C, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  if (!Info.HasUser && EnvCredentials && !Ctx.EnvUser.empty()) {
+    curl_easy_setopt(C, CURLOPT_USERNAME, Ctx.EnvUser.c_str());
+    curl_easy_setopt(C, CURLOPT_PASSWORD, Ctx.EnvPassword.c_str());
+  } else if (!Info.HasUser) {
+    curl_easy_setopt(C, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
+    if (!Ctx.NetrcFile.empty())
+      curl_easy_setopt(C, CURLOPT_NETRC_FILE, Ctx.NetrcFile.c_str());
+  }
+}
+
 /// The most redirects one download follows.
 constexpr unsigned MaxRedirects = 10;
 
@@ -224,36 +258,13 @@ AttemptResult attemptDownload(const DownloadJob &Job, const URLInfo &Origin,
     CURL *C = H.get();
     State.Handle = C;
     ErrBuf[0] = 0;
-    curl_easy_setopt(C, CURLOPT_URL, URL.c_str());
-    curl_easy_setopt(C, CURLOPT_PROTOCOLS_STR,
-                     Insecure ? "http,https" : "https");
-    curl_easy_setopt(C, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(C, CURLOPT_FAILONERROR, 1L);
-    curl_easy_setopt(C, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(C, CURLOPT_CONNECTTIMEOUT, Ctx.StallSeconds);
-    // A server that trickles is as good as one that stalls.
-    curl_easy_setopt(C, CURLOPT_LOW_SPEED_LIMIT, 1024L);
-    curl_easy_setopt(C, CURLOPT_LOW_SPEED_TIME, Ctx.StallSeconds);
-    curl_easy_setopt(C, CURLOPT_TIMEOUT, Ctx.TotalSeconds);
-    curl_easy_setopt(C, CURLOPT_USERAGENT, "lambda-opt");
-    curl_easy_setopt(C, CURLOPT_ERRORBUFFER, ErrBuf);
-    curl_easy_setopt(C, CURLOPT_WRITEFUNCTION, writeBody);
-    curl_easy_setopt(C, CURLOPT_WRITEDATA, &State);
-    if (Insecure) {
-      curl_easy_setopt(C, CURLOPT_SSL_VERIFYPEER, 0L);
-      curl_easy_setopt(C, CURLOPT_SSL_VERIFYHOST, 0L);
-    }
     // Credentials go to the host they were given for, never to the host
     // of a redirect.
     bool SameHost = Info.Host == Origin.Host && Info.Port == Origin.Port;
-    if (!Info.HasUser && SameHost && !Ctx.EnvUser.empty()) {
-      curl_easy_setopt(C, CURLOPT_USERNAME, Ctx.EnvUser.c_str());
-      curl_easy_setopt(C, CURLOPT_PASSWORD, Ctx.EnvPassword.c_str());
-    } else if (!Info.HasUser) {
-      curl_easy_setopt(C, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
-      if (!Ctx.NetrcFile.empty())
-        curl_easy_setopt(C, CURLOPT_NETRC_FILE, Ctx.NetrcFile.c_str());
-    }
+    configureTransfer(C, URL, Info, Insecure, SameHost, Ctx.TotalSeconds, Ctx,
+                      ErrBuf);
+    curl_easy_setopt(C, CURLOPT_WRITEFUNCTION, writeBody);
+    curl_easy_setopt(C, CURLOPT_WRITEDATA, &State);
 
     RC = curl_easy_perform(C);
     Status = 0;
@@ -479,37 +490,6 @@ lambdaopt::fetch::runDownloads(ArrayRef<DownloadJob> Jobs,
 
 namespace {
 
-/// A ranged GET's handle: https with verified TLS unless the host is on
-/// --allow-insecure-host, and no redirects (a redirected probe fails, and the
-/// size is estimated instead of following a hop no rule has checked).
-void configureRangeHandle(CURL *C, const std::string &URL, const URLInfo &Info,
-                          bool Insecure, const DownloadContext &Ctx,
-                          char *ErrBuf) {
-  curl_easy_setopt(C, CURLOPT_URL, URL.c_str());
-  curl_easy_setopt(C, CURLOPT_PROTOCOLS_STR, Insecure ? "http,https" : "https");
-  curl_easy_setopt(C, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(C, CURLOPT_FAILONERROR, 1L);
-  curl_easy_setopt(C, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(C, CURLOPT_CONNECTTIMEOUT, Ctx.StallSeconds);
-  curl_easy_setopt(C, CURLOPT_LOW_SPEED_LIMIT, 1024L);
-  curl_easy_setopt(C, CURLOPT_LOW_SPEED_TIME, Ctx.StallSeconds);
-  curl_easy_setopt(C, CURLOPT_TIMEOUT, Ctx.StallSeconds);
-  curl_easy_setopt(C, CURLOPT_USERAGENT, "lambda-opt");
-  curl_easy_setopt(C, CURLOPT_ERRORBUFFER, ErrBuf);
-  if (Insecure) {
-    curl_easy_setopt(C, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(C, CURLOPT_SSL_VERIFYHOST, 0L);
-  }
-  if (!Info.HasUser && !Ctx.EnvUser.empty()) {
-    curl_easy_setopt(C, CURLOPT_USERNAME, Ctx.EnvUser.c_str());
-    curl_easy_setopt(C, CURLOPT_PASSWORD, Ctx.EnvPassword.c_str());
-  } else if (!Info.HasUser) {
-    curl_easy_setopt(C, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
-    if (!Ctx.NetrcFile.empty())
-      curl_easy_setopt(C, CURLOPT_NETRC_FILE, Ctx.NetrcFile.c_str());
-  }
-}
-
 /// The body of one ranged GET, kept in memory up to a limit.
 struct RangeReply {
   long Status = 0;
@@ -562,7 +542,10 @@ RangeReply getRange(const std::string &URL, const URLInfo &Info, bool Insecure,
   }
   char ErrBuf[CURL_ERROR_SIZE] = {0};
   CURL *C = H.get();
-  configureRangeHandle(C, URL, Info, Insecure, Ctx, ErrBuf);
+  // No redirects: a redirected probe fails, and the size is estimated
+  // instead of following a hop no rule has checked.
+  configureTransfer(C, URL, Info, Insecure, /*EnvCredentials=*/true,
+                    Ctx.StallSeconds, Ctx, ErrBuf);
   curl_easy_setopt(C, CURLOPT_RANGE, Range.c_str());
   curl_easy_setopt(C, CURLOPT_WRITEFUNCTION, writeMemory);
   curl_easy_setopt(C, CURLOPT_WRITEDATA, &R);
