@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "LocalBuildImpl.h"
+#include "lambda-opt/Support/Error.h"
 
 #include "lambda-opt/Artifact/Hash.h"
 #include "lambda-opt/Standards/Marker.h"
@@ -29,10 +30,6 @@
 using namespace llvm;
 using namespace lambdaopt;
 using namespace lambdaopt::build;
-
-Error build::makeError(const Twine &Msg) {
-  return createStringError(inconvertibleErrorCode(), Msg.str());
-}
 
 //===----------------------------------------------------------------------===//
 // Reading pyproject.toml
@@ -814,10 +811,10 @@ Error lambdaopt::flattenSourceErrors(Error E, const SourceMgr &SM) {
                       .str();
           }
         }
-        Out = joinErrors(std::move(Out), build::makeError(Msg));
+        Out = joinErrors(std::move(Out), makeError(Msg));
       },
       [&](const ErrorInfoBase &EI) {
-        Out = joinErrors(std::move(Out), build::makeError(EI.message()));
+        Out = joinErrors(std::move(Out), makeError(EI.message()));
       });
   return Out;
 }

@@ -8,6 +8,7 @@
 #define LAMBDA_OPT_LIB_BUILD_LOCALBUILDIMPL_H
 
 #include "PathMatch.h"
+#include "lambda-opt/Support/Error.h"
 
 #include "lambda-opt/Build/LocalBuild.h"
 #include "lambda-opt/Standards/Version.h"
@@ -25,8 +26,6 @@
 
 namespace lambdaopt {
 namespace build {
-
-llvm::Error makeError(const llvm::Twine &Msg);
 
 /// `__version__ = "1.2"` or `VERSION = "1.2"` (hatchling's default pattern).
 std::optional<std::string> readVersionAssignment(llvm::StringRef Text);

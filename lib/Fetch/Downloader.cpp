@@ -15,6 +15,7 @@
 #include "Downloader.h"
 #include "lambda-opt/Artifact/Hash.h"
 #include "lambda-opt/Artifact/ZipDirectory.h"
+#include "lambda-opt/Fetch/CurlHandles.h"
 #include "lambda-opt/Support/URL.h"
 
 #include "llvm/ADT/ScopeExit.h"
@@ -28,8 +29,6 @@
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
 
-#include <curl/curl.h>
-
 #include <chrono>
 #include <map>
 #include <memory>
@@ -37,26 +36,10 @@
 
 using namespace llvm;
 using namespace lambdaopt;
+using namespace lambdaopt::curl;
 using namespace lambdaopt::fetch;
 
 namespace {
-
-/// Initialises libcurl once per process.
-void initCurl() {
-  static const bool Initialized = [] {
-    return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-  }();
-  (void)Initialized;
-}
-
-struct CurlDeleter {
-  void operator()(CURL *H) const { curl_easy_cleanup(H); }
-  void operator()(CURLU *U) const { curl_url_cleanup(U); }
-  void operator()(char *S) const { curl_free(S); }
-};
-using CurlPtr = std::unique_ptr<CURL, CurlDeleter>;
-using CurlURLPtr = std::unique_ptr<CURLU, CurlDeleter>;
-using CurlString = std::unique_ptr<char, CurlDeleter>;
 
 /// The parts of a URL the downloader cares about.
 struct URLInfo {

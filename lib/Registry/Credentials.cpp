@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lambda-opt/Registry/Registry.h"
+#include "lambda-opt/Support/Error.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
@@ -26,10 +27,6 @@
 
 using namespace llvm;
 using namespace lambdaopt;
-
-static Error makeError(const Twine &Msg) {
-  return createStringError(inconvertibleErrorCode(), Msg.str());
-}
 
 /// Decodes standard base64 with OpenSSL; None when it is not base64.
 static Optional<std::string> decodeBase64(StringRef Text) {

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lambda-opt/Registry/Registry.h"
+#include "lambda-opt/Support/Error.h"
 #include "lambda-opt/Support/Module.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -13,10 +14,6 @@
 
 using namespace llvm;
 using namespace lambdaopt;
-
-static Error makeError(const Twine &Msg) {
-  return createStringError(inconvertibleErrorCode(), Msg.str());
-}
 
 std::string ImageReference::getName() const {
   return Registry + "/" + Repository;

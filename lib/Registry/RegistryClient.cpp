@@ -17,7 +17,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "lambda-opt/Artifact/Hash.h"
+#include "lambda-opt/Fetch/CurlHandles.h"
 #include "lambda-opt/Registry/Registry.h"
+#include "lambda-opt/Support/Error.h"
 #include "lambda-opt/Support/Files.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -32,8 +34,6 @@
 #include "llvm/Support/Threading.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <curl/curl.h>
-
 #include <chrono>
 #include <map>
 #include <memory>
@@ -43,6 +43,7 @@
 
 using namespace llvm;
 using namespace lambdaopt;
+using namespace lambdaopt::curl;
 
 namespace {
 
@@ -68,33 +69,11 @@ constexpr uint64_t MaxInMemoryBody = 8 << 20;
 /// registries take large bodies only that way).
 constexpr uint64_t MonolithicUploadLimit = 4 << 20;
 
-Error makeError(const Twine &Msg) {
-  return createStringError(inconvertibleErrorCode(), Msg.str());
-}
-
 /// Serialises notes from parallel transfers.
 std::mutex NotesLock;
 
 /// Blobs transferred at once.
 constexpr unsigned MaxParallelBlobs = 4;
-
-void initCurl() {
-  static const bool Initialized = [] {
-    return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-  }();
-  (void)Initialized;
-}
-
-struct CurlDeleter {
-  void operator()(CURL *H) const { curl_easy_cleanup(H); }
-  void operator()(CURLU *U) const { curl_url_cleanup(U); }
-  void operator()(curl_slist *L) const { curl_slist_free_all(L); }
-  void operator()(char *S) const { curl_free(S); }
-};
-using CurlPtr = std::unique_ptr<CURL, CurlDeleter>;
-using CurlURLPtr = std::unique_ptr<CURLU, CurlDeleter>;
-using CurlListPtr = std::unique_ptr<curl_slist, CurlDeleter>;
-using CurlString = std::unique_ptr<char, CurlDeleter>;
 
 Expected<std::string> digestOf(StringRef Data) {
   Expected<std::string> Hex = sha256Hex(Data);
