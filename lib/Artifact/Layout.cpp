@@ -18,8 +18,10 @@
 #include "llvm/Support/ThreadPool.h"
 
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <set>
+#include <tuple>
 
 using namespace llvm;
 using namespace lambdaopt;
@@ -51,57 +53,83 @@ std::string recordPathFromHome(StringRef P) {
   return "../../" + P.str();
 }
 
-/// A RECORD row: path, hash, size.
-using RecordRow = std::array<std::string, 3>;
-
-/// Parses RECORD text as CSV (quoted fields allowed); blank lines skipped.
-std::vector<RecordRow> parseRecord(StringRef Text) {
-  std::vector<RecordRow> Rows;
-  std::vector<std::string> Fields(1);
-  bool InQuotes = false, AnyChar = false;
-  auto EndRow = [&] {
-    if (AnyChar) {
-      RecordRow R;
-      for (size_t I = 0; I < 3 && I < Fields.size(); ++I)
-        R[I] = Fields[I];
-      Rows.push_back(std::move(R));
-    }
-    Fields.assign(1, std::string());
-    AnyChar = false;
-  };
-  for (size_t I = 0; I < Text.size(); ++I) {
-    char C = Text[I];
-    if (InQuotes) {
-      if (C == '"' && I + 1 < Text.size() && Text[I + 1] == '"') {
-        Fields.back() += '"';
-        ++I;
-      } else if (C == '"') {
-        InQuotes = false;
-      } else {
-        Fields.back() += C;
-      }
-      continue;
-    }
-    if (C == '\r' || C == '\n') {
-      EndRow();
-      continue;
-    }
-    AnyChar = true;
-    if (C == '"')
-      InQuotes = true;
-    else if (C == ',')
-      Fields.emplace_back();
-    else
-      Fields.back() += C;
+/// A RECORD row: path, hash, size. The fields refer to the RECORD text, or
+/// to strings kept alive by the caller (unquoted fields, rewritten values).
+struct RecordRow {
+  StringRef Path, Hash, Size;
+  bool operator<(const RecordRow &O) const {
+    return std::tie(Path, Hash, Size) < std::tie(O.Path, O.Hash, O.Size);
   }
-  EndRow();
+};
+
+/// Parses RECORD text as CSV; blank lines skipped. Rows without a quote are
+/// split in place; a row with one (quoted fields may hold commas, quotes and
+/// line ends) is unquoted into \p Store.
+std::vector<RecordRow> parseRecord(StringRef Text,
+                                   std::deque<std::string> &Store) {
+  std::vector<RecordRow> Rows;
+  Rows.reserve(Text.size() / 64);
+  size_t Pos = 0;
+  while (Pos < Text.size()) {
+    size_t EOL = Text.find_first_of("\r\n", Pos);
+    if (EOL == StringRef::npos)
+      EOL = Text.size();
+    StringRef Line = Text.slice(Pos, EOL);
+    if (Line.empty()) {
+      Pos = EOL + 1;
+      continue;
+    }
+    if (!Line.contains('"')) {
+      RecordRow R;
+      std::tie(R.Path, Line) = Line.split(',');
+      std::tie(R.Hash, Line) = Line.split(',');
+      R.Size = Line.split(',').first;
+      Rows.push_back(R);
+      Pos = EOL + 1;
+      continue;
+    }
+    // A quoted row, up to the first line end outside quotes.
+    std::vector<std::string> Fields(1);
+    bool InQuotes = false;
+    size_t I = Pos;
+    for (; I < Text.size(); ++I) {
+      char C = Text[I];
+      if (InQuotes) {
+        if (C == '"' && I + 1 < Text.size() && Text[I + 1] == '"') {
+          Fields.back() += '"';
+          ++I;
+        } else if (C == '"') {
+          InQuotes = false;
+        } else {
+          Fields.back() += C;
+        }
+        continue;
+      }
+      if (C == '\r' || C == '\n')
+        break;
+      if (C == '"')
+        InQuotes = true;
+      else if (C == ',')
+        Fields.emplace_back();
+      else
+        Fields.back() += C;
+    }
+    RecordRow R;
+    StringRef *Out[] = {&R.Path, &R.Hash, &R.Size};
+    for (size_t F = 0; F < 3 && F < Fields.size(); ++F) {
+      Store.push_back(std::move(Fields[F]));
+      *Out[F] = Store.back();
+    }
+    Rows.push_back(R);
+    Pos = I + 1;
+  }
   return Rows;
 }
 
 /// Writes one CSV field, quoting only when needed.
 void writeField(std::string &Out, StringRef F) {
   if (F.find_first_of(",\"\r\n") == StringRef::npos) {
-    Out += F.str();
+    Out.append(F.data(), F.size());
     return;
   }
   Out += '"';
@@ -196,15 +224,29 @@ struct Candidate {
   bool HasCrc = false;
 };
 
+/// What planning one wheel produced. Wheels are planned in parallel, each
+/// into its own WheelPlan, and merged in input order.
+struct WheelPlan {
+  std::vector<Candidate> Files;
+  std::vector<std::string> Notes;
+  FilterStats Tests, Pycache, Stubs, Packages;
+};
+
 class Planner {
 public:
   Planner(InstallPlan &Plan, ArrayRef<WheelInput> Inputs,
           ArrayRef<PlannedPackage> Local, const LayoutOptions &Options)
       : Plan(Plan), Inputs(Inputs), Local(Local), Options(Options) {}
 
-  Error planWheel(unsigned WheelIndex);
+  /// Plans wheel \p WheelIndex into \p Out; reads only the wheel and the
+  /// options, so wheels may be planned on several threads at once.
+  Error planWheel(unsigned WheelIndex, WheelPlan &Out) const;
+  /// Adds a planned wheel's files, notes and filter counts.
+  Error addWheel(WheelPlan &&Out);
   Error planLocal(unsigned LocalIndex);
   Error planInclude(const IncludePath &Include);
+  /// Sorts the files by path, merges identical duplicates and refuses
+  /// different ones.
   Error finish();
 
 private:
@@ -218,13 +260,15 @@ private:
     return "package '" + Inputs[C.Owner].Package + "'";
   }
   Expected<bool> sameBytes(const Candidate &A, const Candidate &B) const;
-  bool filterOut(const Candidate &C, bool &WholeWheelDroppable);
+  bool filterOut(const Candidate &C, bool &WholeWheelDroppable,
+                 WheelPlan &Out) const;
 
   InstallPlan &Plan;
   ArrayRef<WheelInput> Inputs;
   ArrayRef<PlannedPackage> Local;
   const LayoutOptions &Options;
-  std::map<std::string, Candidate> Files;
+  /// Every file in the order it was added; finish() sorts them.
+  std::vector<Candidate> Files;
 };
 
 } // namespace
@@ -286,32 +330,19 @@ Error Planner::add(Candidate C) {
   for (StringRef Part : Parts) {
     if (Part.size() <= MaxNameBytes)
       continue;
-    std::string What = C.Owner < 0 ? ownerName(C)
-                                   : ownerName(C) + " installs '" +
-                                         C.File.Path + "'";
+    std::string What = C.Owner < 0
+                           ? ownerName(C)
+                           : ownerName(C) + " installs '" + C.File.Path + "'";
     return makeError(What + ": the name '" + Part.take_front(40) + "...' is " +
                      Twine(Part.size()) +
                      " bytes; Lambda cannot extract names over " +
                      Twine(MaxNameBytes) + " bytes (rename it)");
   }
-  auto It = Files.find(C.File.Path);
-  if (It == Files.end()) {
-    std::string Key = C.File.Path;
-    Files.emplace(std::move(Key), std::move(C));
-    return Error::success();
-  }
-  Expected<bool> Same = sameBytes(It->second, C);
-  if (!Same)
-    return Same.takeError();
-  if (!*Same)
-    return makeError(ownerName(It->second) + " and " + ownerName(C) +
-                     " both install '" + C.File.Path +
-                     "' with different contents");
-  It->second.File.Mode |= C.File.Mode;
+  Files.push_back(std::move(C));
   return Error::success();
 }
 
-Error Planner::planWheel(unsigned WheelIndex) {
+Error Planner::planWheel(unsigned WheelIndex, WheelPlan &Out) const {
   const WheelArchive &W = *Plan.Wheels[WheelIndex];
   std::string Name = metadataField(W.getMetadata(), "Name").str();
   if (Name.empty())
@@ -325,15 +356,21 @@ Error Planner::planWheel(unsigned WheelIndex) {
     EntryPoints = parseEntryPointNames(*Text);
   }
   if (!EntryPoints.empty())
-    Plan.Notes.push_back(formatv("{0}: {1} entry point script(s) not "
-                                 "generated (console_scripts/gui_scripts)",
-                                 Inputs[WheelIndex].Package,
-                                 EntryPoints.size()));
+    Out.Notes.push_back(formatv("{0}: {1} entry point script(s) not "
+                                "generated (console_scripts/gui_scripts)",
+                                Inputs[WheelIndex].Package,
+                                EntryPoints.size()));
 
   std::string DistInfo = W.getDistInfoDir().str();
   std::string RecordName = DistInfo + "/RECORD";
-  StringMap<std::string> Installed; // wheel name -> RECORD path
-  std::vector<std::pair<std::string, std::string>> InstalledOrder;
+  /// The RECORD path of an installed wheel entry, and whether a RECORD row
+  /// named it.
+  struct InstalledPath {
+    std::string RecordPath;
+    bool Recorded = false;
+  };
+  StringMap<InstalledPath> Installed; // wheel name -> RECORD path
+  std::vector<StringRef> InstalledOrder;
   StringMap<std::string> Changed; // RECORD path -> new bytes
   std::vector<Candidate> Pending;
 
@@ -373,18 +410,18 @@ Error Planner::planWheel(unsigned WheelIndex) {
         RecordPath = recordPathFromHome(Rest);
         StringRef First = StringRef(Rest).split('/').first;
         if (StringRef("lib/python").startswith(First)) {
-          Plan.Notes.push_back(formatv("{0}: '{1}' not installed (pip "
-                                       "--target drops data under '{2}')",
-                                       Inputs[WheelIndex].Package, N, First));
-          Installed[N] = RecordPath;
-          InstalledOrder.emplace_back(N.str(), RecordPath);
+          Out.Notes.push_back(formatv("{0}: '{1}' not installed (pip "
+                                      "--target drops data under '{2}')",
+                                      Inputs[WheelIndex].Package, N, First));
+          Installed[N].RecordPath = RecordPath;
+          InstalledOrder.push_back(N);
           continue;
         }
         Dest = Rest;
         if (First == "include" || First == "share" || First == "etc")
-          Plan.Notes.push_back(formatv("{0}: data file '{1}' installed at "
-                                       "'{2}'",
-                                       Inputs[WheelIndex].Package, N, Dest));
+          Out.Notes.push_back(formatv("{0}: data file '{1}' installed at "
+                                      "'{2}'",
+                                      Inputs[WheelIndex].Package, N, Dest));
       } else {
         return makeError("wheel '" + W.getPath() + "': entry '" + N +
                          "' uses unknown scheme '" + Key +
@@ -395,8 +432,8 @@ Error Planner::planWheel(unsigned WheelIndex) {
       Dest = normalizePath(N);
       RecordPath = Dest;
     }
-    Installed[N] = RecordPath;
-    InstalledOrder.emplace_back(N.str(), RecordPath);
+    Installed[N].RecordPath = RecordPath;
+    InstalledOrder.push_back(N);
 
     if (Dest == RecordName)
       continue; // Rewritten below.
@@ -440,41 +477,51 @@ Error Planner::planWheel(unsigned WheelIndex) {
   Expected<std::string> RecordText = W.readEntry(*Record);
   if (!RecordText)
     return RecordText.takeError();
-  std::vector<RecordRow> Rows;
-  for (RecordRow &Row : parseRecord(*RecordText)) {
-    auto It = Installed.find(Row[0]);
-    if (It != Installed.end()) {
-      Row[0] = It->second;
-      Installed.erase(It);
+  std::deque<std::string> Store;
+  std::vector<RecordRow> Rows = parseRecord(*RecordText, Store);
+  for (RecordRow &Row : Rows) {
+    auto It = Installed.find(Row.Path);
+    if (It != Installed.end() && !It->second.Recorded) {
+      Row.Path = It->second.RecordPath;
+      It->second.Recorded = true;
     }
-    auto Ch = Changed.find(Row[0]);
+    auto Ch = Changed.find(Row.Path);
     if (Ch != Changed.end()) {
       Expected<std::string> Hash = recordHash(Ch->second);
       if (!Hash)
         return Hash.takeError();
-      Row[1] = std::move(*Hash);
-      Row[2] = std::to_string(Ch->second.size());
+      Store.push_back(std::move(*Hash));
+      Row.Hash = Store.back();
+      Store.push_back(std::to_string(Ch->second.size()));
+      Row.Size = Store.back();
     }
-    Rows.push_back(std::move(Row));
   }
-  for (const auto &KV : InstalledOrder)
-    if (Installed.count(KV.first))
-      Rows.push_back({KV.second, "", ""});
+  for (StringRef N : InstalledOrder) {
+    const InstalledPath &I = Installed.find(N)->second;
+    if (!I.Recorded)
+      Rows.push_back({I.RecordPath, "", ""});
+  }
+  std::string Installer = DistInfo + "/INSTALLER";
+  std::string Requested = DistInfo + "/REQUESTED";
+  std::string DirectUrl = DistInfo + "/direct_url.json";
   llvm::erase_if(Rows, [&](const RecordRow &R) {
-    return R[0] == DistInfo + "/INSTALLER" || R[0] == DistInfo + "/REQUESTED" ||
-           R[0] == DistInfo + "/direct_url.json";
+    return R.Path == Installer || R.Path == Requested || R.Path == DirectUrl;
   });
   llvm::sort(Rows);
   Candidate Rec;
   Rec.Owner = WheelIndex;
   Rec.File.Path = RecordName;
   Rec.File.Source = PlannedSourceKind::Memory;
+  size_t Bytes = 0;
+  for (const RecordRow &R : Rows)
+    Bytes += R.Path.size() + R.Hash.size() + R.Size.size() + 4;
+  Rec.File.Data.reserve(Bytes);
   for (const RecordRow &R : Rows) {
-    writeField(Rec.File.Data, R[0]);
+    writeField(Rec.File.Data, R.Path);
     Rec.File.Data += ',';
-    writeField(Rec.File.Data, R[1]);
+    writeField(Rec.File.Data, R.Hash);
     Rec.File.Data += ',';
-    writeField(Rec.File.Data, R[2]);
+    writeField(Rec.File.Data, R.Size);
     Rec.File.Data += "\r\n";
   }
   Rec.File.Size = Rec.File.Data.size();
@@ -483,7 +530,8 @@ Error Planner::planWheel(unsigned WheelIndex) {
   // Filters. The dist-info goes only if every other file of the wheel went
   // to DropPackages.
   bool AllPackagesDropped = true, AnyNonDistInfo = false;
-  std::vector<Candidate> Kept;
+  std::vector<Candidate> &Kept = Out.Files;
+  Kept.reserve(Pending.size());
   for (Candidate &C : Pending) {
     if (isDistInfoPath(C.File.Path)) {
       Kept.push_back(std::move(C));
@@ -491,7 +539,7 @@ Error Planner::planWheel(unsigned WheelIndex) {
     }
     AnyNonDistInfo = true;
     bool ByPackage = false;
-    if (filterOut(C, ByPackage)) {
+    if (filterOut(C, ByPackage, Out)) {
       AllPackagesDropped &= ByPackage;
       continue;
     }
@@ -500,12 +548,25 @@ Error Planner::planWheel(unsigned WheelIndex) {
   }
   if (AnyNonDistInfo && AllPackagesDropped) {
     for (const Candidate &C : Kept) {
-      ++Plan.Packages.Files;
-      Plan.Packages.Bytes += C.File.Size;
+      ++Out.Packages.Files;
+      Out.Packages.Bytes += C.File.Size;
     }
-    return Error::success();
+    Kept.clear();
   }
-  for (Candidate &C : Kept)
+  return Error::success();
+}
+
+Error Planner::addWheel(WheelPlan &&Out) {
+  for (std::string &N : Out.Notes)
+    Plan.Notes.push_back(std::move(N));
+  for (auto [Sum, Part] : {std::make_pair(&Plan.Tests, &Out.Tests),
+                           std::make_pair(&Plan.Pycache, &Out.Pycache),
+                           std::make_pair(&Plan.Stubs, &Out.Stubs),
+                           std::make_pair(&Plan.Packages, &Out.Packages)}) {
+    Sum->Files += Part->Files;
+    Sum->Bytes += Part->Bytes;
+  }
+  for (Candidate &C : Out.Files)
     if (Error E = add(std::move(C)))
       return E;
   return Error::success();
@@ -522,7 +583,8 @@ Error Planner::planLocal(unsigned LocalIndex) {
   return Error::success();
 }
 
-bool Planner::filterOut(const Candidate &C, bool &ByPackage) {
+bool Planner::filterOut(const Candidate &C, bool &ByPackage,
+                        WheelPlan &Out) const {
   const LayoutFilters &F = Options.Filters;
   StringRef P = C.File.Path;
   ByPackage = false;
@@ -535,15 +597,15 @@ bool Planner::filterOut(const Candidate &C, bool &ByPackage) {
   };
   if (is_contained(F.DropPackages, topLevelName(P))) {
     ByPackage = true;
-    return Count(Plan.Packages);
+    return Count(Out.Packages);
   }
   if (F.DropTests && hasDirComponent(P, {"tests", "test"}))
-    return Count(Plan.Tests);
+    return Count(Out.Tests);
   if (F.DropPycache &&
       (hasDirComponent(P, {"__pycache__"}) || P.endswith(".pyc")))
-    return Count(Plan.Pycache);
+    return Count(Out.Pycache);
   if (F.DropStubs && P.endswith(".pyi"))
-    return Count(Plan.Stubs);
+    return Count(Out.Stubs);
   return false;
 }
 
@@ -617,14 +679,36 @@ Error Planner::finish() {
   std::string Prefix;
   if (Options.Kind == LayoutKind::Layer)
     Prefix = "python/lib/python" + Options.PythonVersion + "/site-packages/";
-  // std::map iterates in byte order, which the prefix preserves.
-  Plan.Files.reserve(Files.size());
-  for (auto &KV : Files) {
-    PlannedFile F = std::move(KV.second.File);
+  // Byte order of the paths (which the prefix preserves); among files of
+  // one path, the first added comes first and is kept.
+  std::vector<uint32_t> Order(Files.size());
+  for (uint32_t I = 0; I < Order.size(); ++I)
+    Order[I] = I;
+  std::stable_sort(Order.begin(), Order.end(), [&](uint32_t A, uint32_t B) {
+    return Files[A].File.Path < Files[B].File.Path;
+  });
+  Plan.Files.reserve(Order.size());
+  for (size_t I = 0; I < Order.size();) {
+    Candidate &First = Files[Order[I]];
+    size_t J = I + 1;
+    for (; J < Order.size() && Files[Order[J]].File.Path == First.File.Path;
+         ++J) {
+      const Candidate &Other = Files[Order[J]];
+      Expected<bool> Same = sameBytes(First, Other);
+      if (!Same)
+        return Same.takeError();
+      if (!*Same)
+        return makeError(ownerName(First) + " and " + ownerName(Other) +
+                         " both install '" + First.File.Path +
+                         "' with different contents");
+      First.File.Mode |= Other.File.Mode;
+    }
+    PlannedFile F = std::move(First.File);
     if (!Prefix.empty())
       F.Path = Prefix + F.Path;
     Plan.UncompressedSize += F.Size;
     Plan.Files.push_back(std::move(F));
+    I = J;
   }
   Files.clear();
   return Error::success();
@@ -638,11 +722,25 @@ Expected<InstallPlan> lambdaopt::planInstall(ArrayRef<WheelInput> Wheels,
   Plan.Wheels.resize(Wheels.size());
   for (const WheelInput &In : Wheels)
     Plan.WheelPackages.push_back(In.Package);
+  // Each wheel is verified, opened and planned by one task, the largest
+  // first, so that the big wheels do not end up alone on one core.
+  Planner P(Plan, Wheels, Local, Options);
+  std::vector<WheelPlan> Planned(Wheels.size());
   std::vector<std::string> Errors(Wheels.size());
   {
-    ThreadPool Pool(hardware_concurrency(2));
+    std::vector<std::pair<uint64_t, size_t>> BySize;
     for (size_t I = 0; I < Wheels.size(); ++I) {
-      Pool.async([&, I] {
+      uint64_t Size = 0;
+      if (sys::fs::file_size(Wheels[I].Path, Size))
+        Size = 0; // The open below reports the error.
+      BySize.emplace_back(Size, I);
+    }
+    llvm::sort(BySize, [](const auto &A, const auto &B) {
+      return A.first != B.first ? A.first > B.first : A.second < B.second;
+    });
+    ThreadPool Pool(hardware_concurrency(2));
+    for (const auto &Item : BySize) {
+      Pool.async([&, I = Item.second] {
         const WheelInput &In = Wheels[I];
         // The hash comes from the same mapping the wheel is read from: one
         // pass over its bytes.
@@ -653,6 +751,8 @@ Expected<InstallPlan> lambdaopt::planInstall(ArrayRef<WheelInput> Wheels,
           return;
         }
         Plan.Wheels[I] = std::move(*W);
+        if (Error E = P.planWheel(I, Planned[I]))
+          Errors[I] = toString(std::move(E));
       });
     }
     Pool.wait();
@@ -660,11 +760,10 @@ Expected<InstallPlan> lambdaopt::planInstall(ArrayRef<WheelInput> Wheels,
   for (const std::string &E : Errors)
     if (!E.empty())
       return makeError(E);
-
-  Planner P(Plan, Wheels, Local, Options);
   for (unsigned I = 0; I < Wheels.size(); ++I)
-    if (Error E = P.planWheel(I))
+    if (Error E = P.addWheel(std::move(Planned[I])))
       return E;
+  Planned.clear();
   for (unsigned I = 0; I < Local.size(); ++I)
     if (Error E = P.planLocal(I))
       return E;

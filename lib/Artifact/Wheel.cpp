@@ -134,6 +134,7 @@ WheelArchive::open(StringRef Path, const WheelLimits &Limits,
           "%s",
           Package.str().c_str(), W->Path.c_str(),
           ExpectedSha256Hex.lower().c_str(), Actual->c_str());
+    W->VerifiedSha256 = std::move(*Actual);
   }
   if (Error E = W->parseCentralDirectory(Limits))
     return E;

@@ -25,7 +25,11 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <fcntl.h>
+#include <future>
+#include <mutex>
 #include <optional>
+#include <unistd.h>
 #include <zlib.h>
 
 using namespace llvm;
@@ -51,21 +55,23 @@ std::pair<uint16_t, uint16_t> toDosTime(int64_t Epoch) {
 
 /// The archive's bytes on their way to the temporary file.
 ///
-/// Headers and deflated application files collect in a buffer that leaves in
-/// large writes; entries copied from a wheel go to the file straight from the
+/// Headers and small entries collect in a buffer that leaves in large
+/// writes; large entries copied from a wheel go to the file straight from the
 /// wheel's mapping, without a copy. Every piece is hashed in order on a
 /// second thread while the next is written, so the output's SHA-256 (Lambda's
 /// CodeSha256) costs no time on the writing thread and the file is never read
-/// back.
+/// back. Buffers are reused once hashed, and the wheels' pages are given back
+/// once hashed, so that their bytes pass through memory instead of
+/// accumulating in it.
 class OutputStream {
 public:
-  explicit OutputStream(raw_fd_ostream &OS) : OS(OS) { Buf.reserve(Chunk); }
+  explicit OutputStream(raw_fd_ostream &OS) : OS(OS) { Buf = takeBuffer(); }
 
   /// Appends bytes that may be reused once this returns.
   void append(StringRef Bytes) {
-    if (Buf.size() + Bytes.size() > Chunk)
+    if (Buf->size() + Bytes.size() > Chunk)
       flush();
-    Buf.append(Bytes.data(), Bytes.size());
+    Buf->append(Bytes.data(), Bytes.size());
     Offset += Bytes.size();
   }
   /// Appends bytes that stay valid until finish() returns (a wheel mapping).
@@ -78,14 +84,20 @@ public:
     hash(Bytes, nullptr);
     OS.write(Bytes.data(), Bytes.size());
     Offset += Bytes.size();
-    releaseTouched();
   }
-  /// Notes that bytes of \p W's mapping were appended: its pages are
-  /// released once they are hashed, so that the wheels' bytes pass through
-  /// memory instead of accumulating in it.
-  void touch(const WheelArchive &W) {
-    if (Touched.empty() || Touched.back() != &W)
-      Touched.push_back(&W);
+  /// Notes that \p Bytes of \p W's mapping were appended; \p Last: the
+  /// wheel has no more entries to write. Its pages are released once hashed,
+  /// after every ReleaseStep bytes and after its last entry. (A wheel's
+  /// entries are seldom stored in path order, so its pages are touched
+  /// anywhere: the whole mapping goes each time.)
+  void wrote(const WheelArchive &W, uint64_t Bytes, bool Last) {
+    uint64_t &Pending = Unreleased[&W];
+    Pending += Bytes;
+    if (!Last && Pending < ReleaseStep)
+      return;
+    Pending = 0;
+    flush(); // Bytes still in the buffer were copied: the mapping may go.
+    HashThread.async([&W] { W.releasePages(); });
   }
   /// Offset of the next byte.
   uint64_t tell() const { return Offset; }
@@ -99,47 +111,57 @@ public:
 private:
   static constexpr size_t Chunk = 1 << 20;
   static constexpr size_t Backlog = 4 << 20;
+  static constexpr uint64_t ReleaseStep = 4194304;
 
-  void flush() {
-    if (Buf.empty())
-      return;
-    auto Piece = std::make_shared<std::string>(std::move(Buf));
-    hash(*Piece, Piece);
-    OS.write(Piece->data(), Piece->size());
-    Buf = std::string();
-    Buf.reserve(Chunk);
-    releaseTouched();
+  /// An empty buffer of Chunk bytes' capacity, reused when one is free.
+  std::string *takeBuffer() {
+    std::lock_guard<std::mutex> Guard(FreeLock);
+    if (!Free.empty()) {
+      std::string *B = Free.back();
+      Free.pop_back();
+      B->clear();
+      return B;
+    }
+    Buffers.push_back(std::make_unique<std::string>());
+    Buffers.back()->reserve(Chunk);
+    return Buffers.back().get();
   }
 
-  /// Queues \p Bytes (kept alive by \p Owner, or stable) for the hash
-  /// thread. When it falls more than Backlog bytes behind, the writer waits,
-  /// so that queued pieces and the wheel pages they pin stay bounded.
-  void hash(StringRef Bytes, std::shared_ptr<std::string> Owner) {
+  void flush() {
+    if (Buf->empty())
+      return;
+    std::string *Piece = Buf;
+    hash(*Piece, Piece);
+    OS.write(Piece->data(), Piece->size());
+    Buf = takeBuffer();
+  }
+
+  /// Queues \p Bytes for the hash thread; \p Piece, when not null, is the
+  /// buffer holding them, reused once they are hashed. When the thread falls
+  /// more than Backlog bytes behind, the writer waits, so that queued pieces
+  /// and the wheel pages they pin stay bounded.
+  void hash(StringRef Bytes, std::string *Piece) {
     Queued += Bytes.size();
-    HashThread.async([this, Bytes, Owner = std::move(Owner)] {
+    HashThread.async([this, Bytes, Piece] {
       Hasher.update(Bytes);
       Queued -= Bytes.size();
+      if (!Piece)
+        return;
+      std::lock_guard<std::mutex> Guard(FreeLock);
+      Free.push_back(Piece);
     });
     if (Queued > Backlog)
       HashThread.wait();
   }
 
-  /// After the hash thread is done with what was queued, the touched
-  /// wheels' pages go.
-  void releaseTouched() {
-    if (Touched.empty())
-      return;
-    HashThread.async([Wheels = std::move(Touched)] {
-      for (const WheelArchive *W : Wheels)
-        W->releasePages();
-    });
-    Touched.clear();
-  }
-
   raw_fd_ostream &OS;
-  std::string Buf;
+  std::string *Buf = nullptr;
   uint64_t Offset = 0;
-  std::vector<const WheelArchive *> Touched;
+  /// Bytes appended from each wheel since its pages were last released.
+  DenseMap<const WheelArchive *, uint64_t> Unreleased;
+  std::vector<std::unique_ptr<std::string>> Buffers;
+  std::vector<std::string *> Free;
+  std::mutex FreeLock;
   std::atomic<uint64_t> Queued{0};
   Sha256 Hasher;
   /// One worker, so pieces are hashed in the order they were written.
@@ -205,7 +227,30 @@ bool isAscii(StringRef S) {
 struct Item {
   StringRef Name; ///< Points into the plan or the set of directories.
   const PlannedFile *File = nullptr; ///< Null for directories.
+  /// Index in the packed files, for a file not copied from a wheel.
+  uint32_t Packed = ~0u;
+  /// The last entry written from its wheel.
+  bool LastOfWheel = false;
 };
+
+/// Preallocates \p Size bytes for the file open as \p FD. On ext4, a file
+/// whose blocks are allocated is not flushed when it is renamed over an
+/// existing output (the delayed-allocation safeguard), and a full disk is
+/// found before anything is written. File systems without the call are
+/// written as usual.
+std::error_code preallocate(int FD, uint64_t Size) {
+#ifdef __linux__
+  if (Size == 0 || ::fallocate(FD, 0, 0, static_cast<off_t>(Size)) == 0)
+    return std::error_code();
+  if (errno == EOPNOTSUPP || errno == ENOSYS || errno == EINVAL)
+    return std::error_code();
+  return std::error_code(errno, std::generic_category());
+#else
+  (void)FD;
+  (void)Size;
+  return std::error_code();
+#endif
+}
 
 } // namespace
 
@@ -219,28 +264,39 @@ Expected<ZipResult> lambdaopt::writeZip(const InstallPlan &Plan,
   std::pair<uint16_t, uint16_t> Dos = toDosTime(
       Options.SourceDateEpoch >= 0 ? Options.SourceDateEpoch : DosEpoch);
 
-  // Every file, and every folder above one (named by a prefix of a path).
-  std::vector<Item> Items;
-  Items.reserve(Plan.Files.size() * 5 / 4);
+  // Every file, and every folder above one (named by a prefix of a path),
+  // in byte order: the plan is sorted, so the folders are merged in.
   std::vector<StringRef> Dirs;
   for (const PlannedFile &F : Plan.Files) {
     StringRef Path = F.Path;
-    Items.push_back({Path, &F});
     for (size_t Slash = Path.find('/'); Slash != StringRef::npos;
          Slash = Path.find('/', Slash + 1))
       Dirs.push_back(Path.take_front(Slash + 1));
   }
   llvm::sort(Dirs);
   Dirs.erase(std::unique(Dirs.begin(), Dirs.end()), Dirs.end());
-  for (StringRef D : Dirs)
-    Items.push_back({D, nullptr});
-  llvm::sort(Items,
-             [](const Item &A, const Item &B) { return A.Name < B.Name; });
-  for (size_t I = 1; I < Items.size(); ++I)
+  std::vector<Item> Items;
+  Items.reserve(Plan.Files.size() + Dirs.size());
+  {
+    auto D = Dirs.begin();
+    for (const PlannedFile &F : Plan.Files) {
+      for (; D != Dirs.end() && *D < StringRef(F.Path); ++D)
+        Items.push_back({*D, nullptr});
+      Items.push_back({F.Path, &F});
+    }
+    for (; D != Dirs.end(); ++D)
+      Items.push_back({*D, nullptr});
+  }
+  for (size_t I = 1; I < Items.size(); ++I) {
     if (Items[I].Name == Items[I - 1].Name)
       return createStringError(inconvertibleErrorCode(),
                                "path '%s' is planned twice",
                                Items[I].Name.str().c_str());
+    if (Items[I].Name < Items[I - 1].Name)
+      return createStringError(inconvertibleErrorCode(),
+                               "the plan is not sorted at '%s'",
+                               Items[I].Name.str().c_str());
+  }
 
   // A regular output is written beside itself and renamed into place; a
   // device, FIFO or stdout is written in place, from a temporary file in
@@ -278,62 +334,82 @@ Expected<ZipResult> lambdaopt::writeZip(const InstallPlan &Plan,
   };
 
   // Files that are not copied from a wheel (application files, rewritten
-  // RECORDs and scripts) are read and deflated first, on every core.
+  // RECORDs and scripts) are read and deflated on every core while the
+  // entries before them are written; the writer waits for each when it
+  // reaches it. The size of the archive is known up to their deflated
+  // sizes: the file is preallocated to the bound (stored sizes) and cut to
+  // what was written.
   struct Packed {
     uint16_t Method = 0;
     uint32_t Crc = 0;
     uint64_t Size = 0;
     std::string Bytes;
-    Error Err = Error::success();
+    /// Why the file could not be packed, or empty.
+    std::string Err;
   };
   std::vector<const PlannedFile *> ToPack;
-  for (const Item &It : Items)
-    if (It.File && It.File->Source != PlannedSourceKind::WheelEntry)
-      ToPack.push_back(It.File);
+  std::vector<int64_t> LastItem(Plan.Wheels.size(), -1);
+  uint64_t Bound = 22 + 56 + 20;
+  for (size_t I = 0; I < Items.size(); ++I) {
+    Item &It = Items[I];
+    Bound += 30 + 46 + 2 * It.Name.size();
+    if (!It.File)
+      continue;
+    const PlannedFile &F = *It.File;
+    if (F.Source != PlannedSourceKind::WheelEntry) {
+      It.Packed = ToPack.size();
+      ToPack.push_back(&F);
+      Bound += F.Size;
+      continue;
+    }
+    if (F.Wheel >= Plan.Wheels.size() ||
+        F.Entry >= Plan.Wheels[F.Wheel]->entries().size())
+      return Fail("file '" + F.Path + "' has no wheel entry");
+    Bound += Plan.Wheels[F.Wheel]->entries()[F.Entry].CompressedSize;
+    LastItem[F.Wheel] = I;
+  }
+  for (int64_t I : LastItem)
+    if (I >= 0)
+      Items[I].LastOfWheel = true;
+  if (std::error_code EC = preallocate(OutFD, Bound))
+    return makeIOError("write", OutPath, EC);
+
   std::vector<Packed> PackedFiles(ToPack.size());
-  DenseMap<const PlannedFile *, size_t> PackedIndex;
-  {
-    ThreadPool Pool(hardware_concurrency());
-    for (size_t I = 0; I < ToPack.size(); ++I) {
-      PackedIndex[ToPack[I]] = I;
-      Pool.async([&, I] {
-        const PlannedFile &F = *ToPack[I];
-        Packed &P = PackedFiles[I];
-        std::unique_ptr<MemoryBuffer> Disk;
-        StringRef Bytes = F.Data;
-        if (F.Source == PlannedSourceKind::DiskFile) {
-          ErrorOr<std::unique_ptr<MemoryBuffer>> Buf = MemoryBuffer::getFile(
-              F.DiskPath, /*IsText=*/false, /*RequiresNullTerminator=*/false);
-          if (!Buf) {
-            P.Err = createFileError(F.DiskPath, Buf.getError());
-            return;
-          }
-          Disk = std::move(*Buf);
-          Bytes = Disk->getBuffer();
-        }
-        P.Size = Bytes.size();
-        P.Crc = crc32(0, reinterpret_cast<const Bytef *>(Bytes.data()),
-                      static_cast<uInt>(Bytes.size()));
-        Expected<std::pair<uint16_t, std::string>> Z =
-            compress(Bytes, Options.DeflateLevel);
-        if (!Z) {
-          P.Err =
-              createStringError(inconvertibleErrorCode(),
-                                "cannot write '" + OutPath + "': file '" +
-                                    F.Path + "': " + toString(Z.takeError()));
+  std::vector<std::shared_future<void>> PackedReady;
+  PackedReady.reserve(ToPack.size());
+  // Declared after what its tasks use: it is destroyed (and waited for)
+  // first, also on an early return.
+  ThreadPool Pool(hardware_concurrency());
+  for (size_t I = 0; I < ToPack.size(); ++I) {
+    PackedReady.push_back(Pool.async([&, I] {
+      const PlannedFile &F = *ToPack[I];
+      Packed &P = PackedFiles[I];
+      std::unique_ptr<MemoryBuffer> Disk;
+      StringRef Bytes = F.Data;
+      if (F.Source == PlannedSourceKind::DiskFile) {
+        ErrorOr<std::unique_ptr<MemoryBuffer>> Buf = MemoryBuffer::getFile(
+            F.DiskPath, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+        if (!Buf) {
+          P.Err = toString(createFileError(F.DiskPath, Buf.getError()));
           return;
         }
-        P.Method = Z->first;
-        P.Bytes = std::move(Z->second);
-      });
-    }
-    Pool.wait();
+        Disk = std::move(*Buf);
+        Bytes = Disk->getBuffer();
+      }
+      P.Size = Bytes.size();
+      P.Crc = crc32(0, reinterpret_cast<const Bytef *>(Bytes.data()),
+                    static_cast<uInt>(Bytes.size()));
+      Expected<std::pair<uint16_t, std::string>> Z =
+          compress(Bytes, Options.DeflateLevel);
+      if (!Z) {
+        P.Err = "cannot write '" + OutPath.str() + "': file '" + F.Path +
+                "': " + toString(Z.takeError());
+        return;
+      }
+      P.Method = Z->first;
+      P.Bytes = std::move(Z->second);
+    }));
   }
-  Error PackErrors = Error::success();
-  for (Packed &P : PackedFiles)
-    PackErrors = joinErrors(std::move(PackErrors), std::move(P.Err));
-  if (PackErrors)
-    return PackErrors;
 
   // Local headers and data, in name order.
   ZipResult Result;
@@ -345,8 +421,8 @@ Expected<ZipResult> lambdaopt::writeZip(const InstallPlan &Plan,
     W.LocalHeaderOffset = Out.tell();
     W.Flags = isAscii(It.Name) ? 0 : 0x0800; // bit 11: the name is UTF-8
     StringRef Data;                          // the bytes after the header
-    bool Stable = false;
     const WheelArchive *From = nullptr;
+
     if (!It.File) {
       W.ExternalAttributes = (DirectoryType | 0755) << 16 | 0x10;
     } else {
@@ -354,9 +430,6 @@ Expected<ZipResult> lambdaopt::writeZip(const InstallPlan &Plan,
       W.ExternalAttributes = (RegularFileType | (F.Mode & 0111 ? 0755 : 0644))
                              << 16;
       if (F.Source == PlannedSourceKind::WheelEntry) {
-        if (F.Wheel >= Plan.Wheels.size() ||
-            F.Entry >= Plan.Wheels[F.Wheel]->entries().size())
-          return Fail("file '" + F.Path + "' has no wheel entry");
         const WheelArchive &Wheel = *Plan.Wheels[F.Wheel];
         const WheelEntry &E = Wheel.entries()[F.Entry];
         // Copied as the wheel stores it: no inflate, no deflate. The wheel
@@ -365,15 +438,16 @@ Expected<ZipResult> lambdaopt::writeZip(const InstallPlan &Plan,
         W.Crc = E.Crc;
         W.Size = E.Size;
         Data = Wheel.getRawData(E);
-        Stable = true;
         From = &Wheel;
       } else {
-        const Packed &P = PackedFiles[PackedIndex.lookup(&F)];
+        PackedReady[It.Packed].wait();
+        Packed &P = PackedFiles[It.Packed];
+        if (!P.Err.empty())
+          return createStringError(inconvertibleErrorCode(), P.Err);
         W.Method = P.Method;
         W.Crc = P.Crc;
         W.Size = P.Size;
         Data = P.Bytes;
-        Stable = true; // lives until the function returns
       }
       Result.UncompressedSize += F.Size;
     }
@@ -397,12 +471,10 @@ Expected<ZipResult> lambdaopt::writeZip(const InstallPlan &Plan,
     put16(Header, 0); // no extra fields
     Header += It.Name;
     Out.append(Header);
-    if (Stable)
-      Out.appendStable(Data);
-    else
-      Out.append(Data);
+    // Wheel mappings and packed files both live until the function returns.
+    Out.appendStable(Data);
     if (From)
-      Out.touch(*From);
+      Out.wrote(*From, Header.size() + Data.size(), It.LastOfWheel);
     Entries.push_back(W);
     ++Result.EntryCount;
   }
@@ -468,6 +540,11 @@ Expected<ZipResult> lambdaopt::writeZip(const InstallPlan &Plan,
 
   Expected<Sha256Digest> Digest = Out.finish();
   uint64_t Size = Out.tell();
+  if (Size < Bound && ::ftruncate(OutFD, static_cast<off_t>(Size)) != 0) {
+    std::error_code EC(errno, std::generic_category());
+    consumeError(Digest.takeError());
+    return makeIOError("write", OutPath, EC);
+  }
   File.close();
   if (File.has_error()) {
     std::error_code EC = File.error();

@@ -306,12 +306,22 @@ bool fromJSON(const json::Value &V, ElfInfo &I) {
   return true;
 }
 
-/// The cache file of the entry whose stored bytes are \p Raw; "" when
-/// there is no cache.
-std::string getFactsPath(StringRef CacheDir, StringRef Raw, uint16_t Method) {
+/// The cache file of entry \p E of \p W; "" when there is no cache. See
+/// NativeAuditOptions::CacheDir.
+std::string getFactsPath(StringRef CacheDir, const WheelArchive &W,
+                         const WheelEntry &E) {
   if (CacheDir.empty())
     return "";
-  Expected<std::string> Hex = sha256Hex(Raw);
+  StringRef Wheel = W.getVerifiedSha256();
+  if (!Wheel.empty()) {
+    // The wheel's bytes were hashed when it was opened: no second pass.
+    SmallString<256> Path(CacheDir);
+    sys::path::append(Path, "elf-facts", "wheel", Wheel.take_front(2), Wheel);
+    sys::path::append(Path, std::to_string(E.LocalHeaderOffset) + ".json");
+    return std::string(Path);
+  }
+  uint16_t Method = E.Method;
+  Expected<std::string> Hex = sha256Hex(W.getRawData(E));
   if (!Hex) {
     consumeError(Hex.takeError());
     return "";
@@ -407,7 +417,7 @@ lambdaopt::auditInstallPlan(const InstallPlan &Plan, const RuntimeInfo &RT,
               F.Entry < Plan.Wheels[F.Wheel]->entries().size()) {
             const WheelArchive &W = *Plan.Wheels[F.Wheel];
             const WheelEntry &E = W.entries()[F.Entry];
-            FactsPath = getFactsPath(Opts.CacheDir, W.getRawData(E), E.Method);
+            FactsPath = getFactsPath(Opts.CacheDir, W, E);
           }
           Optional<ReadFacts> Facts;
           if (!FactsPath.empty())

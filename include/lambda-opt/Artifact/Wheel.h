@@ -89,6 +89,9 @@ public:
   WheelArchive &operator=(const WheelArchive &) = delete;
 
   llvm::StringRef getPath() const { return Path; }
+  /// The lower-case hex SHA-256 of the file when open() checked it against
+  /// an expected digest; empty otherwise.
+  llvm::StringRef getVerifiedSha256() const { return VerifiedSha256; }
   /// "name-version.dist-info".
   llvm::StringRef getDistInfoDir() const { return DistInfoDir; }
   /// "name-version.data" (whether or not the wheel has one).
@@ -125,6 +128,7 @@ private:
   llvm::Error entryError(llvm::StringRef Entry, const llvm::Twine &Msg) const;
 
   std::string Path;
+  std::string VerifiedSha256;
   std::unique_ptr<llvm::MemoryBuffer> Buffer;
   std::string DistInfoDir;
   std::string DataDir;

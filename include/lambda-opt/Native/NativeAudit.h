@@ -69,9 +69,13 @@ struct NativeAuditOptions {
   std::string Root = "/var/task";
   /// The function attaches layers, whose lib/ (/opt/lib) is unknown here.
   bool HasLayers = false;
-  /// Where the ELF facts of wheel entries are kept between runs
-  /// (<CacheDir>/elf-facts/sha256/<h[0:2]>/<h>-<method>.json, keyed by the
-  /// SHA-256 of the entry's bytes as the wheel stores them); empty: none.
+  /// Where the ELF facts of wheel entries are kept between runs; empty:
+  /// none. An entry of a wheel whose SHA-256 was verified is named by that
+  /// digest and the entry's offset, which its bytes cannot change without
+  /// changing the digest
+  /// (<CacheDir>/elf-facts/wheel/<w[0:2]>/<w>/<offset>.json); an entry of an
+  /// unverified wheel by the SHA-256 of its bytes as the wheel stores them
+  /// (<CacheDir>/elf-facts/sha256/<h[0:2]>/<h>-<method>.json).
   std::string CacheDir;
 };
 
