@@ -425,34 +425,41 @@ void Traversal::selectWheel(InstalledPackage &IP) const {
   TagTarget Tags = Target.getTagTarget();
   std::vector<WheelFilename> Parsed;
   std::vector<const Distribution *> ParsedDist;
-  std::vector<std::optional<std::string>> ParseErrors;
   for (const Distribution &W : IP.Pkg->Wheels) {
     Expected<WheelFilename> Name = WheelFilename::parse(W.getFileName());
     if (!Name) {
-      ParseErrors.push_back(toString(Name.takeError()));
+      consumeError(Name.takeError()); // getRejectedWheels says why.
       continue;
     }
-    ParseErrors.push_back(std::nullopt);
     Parsed.push_back(std::move(*Name));
     ParsedDist.push_back(&W);
   }
   if (std::optional<size_t> Best = selectBestWheel(Parsed, Tags))
     IP.Wheel = ParsedDist[*Best];
-  else if ((IP.Wheel = selectLocalBuild(Parsed, ParsedDist, Tags)))
-    return; // A local build: the native audit judges it, not its tag.
-  size_t Next = 0;
-  for (size_t I = 0, E = IP.Pkg->Wheels.size(); I != E; ++I) {
-    const Distribution &W = IP.Pkg->Wheels[I];
-    if (ParseErrors[I]) {
-      IP.Rejected.push_back(
-          {&W, std::nullopt, "invalid wheel file name: " + *ParseErrors[I]});
+  else
+    IP.Wheel = selectLocalBuild(Parsed, ParsedDist, Tags);
+}
+
+std::vector<RejectedWheel>
+lambdaopt::getRejectedWheels(const InstalledPackage &IP,
+                             const TargetConfig &Target) {
+  std::vector<RejectedWheel> Rejected;
+  TagTarget Tags = Target.getTagTarget();
+  for (const Distribution &W : IP.Pkg->Wheels) {
+    if (&W == IP.Wheel)
+      continue;
+    Expected<WheelFilename> Name = WheelFilename::parse(W.getFileName());
+    if (!Name) {
+      Rejected.push_back(
+          {&W, std::nullopt,
+           "invalid wheel file name: " + toString(Name.takeError())});
       continue;
     }
-    std::optional<Incompatibility> Why =
-        explainIncompatibility(Parsed[Next++], Tags);
-    if (Why)
-      IP.Rejected.push_back({&W, Why->Kind, Why->Message});
+    if (std::optional<Incompatibility> Why =
+            explainIncompatibility(*Name, Tags))
+      Rejected.push_back({&W, Why->Kind, Why->Message});
   }
+  return Rejected;
 }
 
 void Traversal::buildResult(InstallSet &Out) {

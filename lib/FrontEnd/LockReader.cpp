@@ -119,6 +119,7 @@ void LockConverter::readDistribution(const toml::Value &T, StringRef Where,
   R.getString(T, "url", Where, false, D.URL);
   R.getString(T, "path", Where, false, D.Path);
   R.getString(T, "filename", Where, false, D.Filename);
+  D.CachedFileName = D.getFileName();
   R.getString(T, "hash", Where, false, D.Hash);
   R.getSize(T, "size", Where, D.Size);
   // `upload_time` is the spelling of uv 0.6.15 to 0.6.17.

@@ -7,6 +7,8 @@
 #include "lambda-opt/IR/Project.h"
 #include "lambda-opt/TOML/TOML.h"
 
+#include <algorithm>
+
 using namespace llvm;
 using namespace lambdaopt;
 
@@ -33,10 +35,17 @@ StringRef lambdaopt::getSourceKindName(SourceKind K) {
 StringRef Distribution::getFileName() const {
   if (!Filename.empty())
     return Filename;
+  if (!CachedFileName.empty())
+    return CachedFileName;
   StringRef From = !URL.empty() ? URL : Path;
-  // Drop a query or fragment before taking the last path segment.
-  From = From.substr(0, From.find_first_of("?#"));
-  size_t Slash = From.find_last_of("/\\");
+  // Drop a query or fragment before taking the last path segment. (Single
+  // character searches: this runs for every wheel of a lock, several times.)
+  From = From.take_front(std::min(From.find('?'), From.find('#')));
+  size_t Slash = From.rfind('/');
+  size_t Backslash = From.rfind('\\');
+  if (Backslash != StringRef::npos &&
+      (Slash == StringRef::npos || Backslash > Slash))
+    Slash = Backslash;
   return Slash == StringRef::npos ? From : From.drop_front(Slash + 1);
 }
 

@@ -681,19 +681,6 @@ static std::string getHost(StringRef URL) {
   return H ? H->Host : std::string();
 }
 
-/// Distribution::getFileName without its per-character callback: this runs
-/// on every wheel of the lock.
-static StringRef getFileNameFast(const Distribution &D) {
-  if (!D.Filename.empty())
-    return D.Filename;
-  StringRef From = !D.URL.empty() ? D.URL : D.Path;
-  size_t Slash = From.rfind('/');
-  StringRef Tail = Slash == StringRef::npos ? From : From.drop_front(Slash + 1);
-  if (Tail.find_first_of("?#\\") != StringRef::npos)
-    return D.getFileName();
-  return Tail;
-}
-
 PreservedAnalyses ReproducibilityPass::run(Package &Pkg, AnalysisManager &AM) {
   DiagnosticEngine &Diags = AM.getDiagnostics();
   const ProjectOptions &Opts = AM.getProject().Options;
@@ -727,7 +714,7 @@ PreservedAnalyses ReproducibilityPass::run(Package &Pkg, AnalysisManager &AM) {
   if (!Pkg.HasVersion || !Diags.isEnabled("LO306"))
     return PreservedAnalyses::all();
   for (const Distribution &W : Pkg.Wheels) {
-    StringRef File = getFileNameFast(W);
+    StringRef File = W.getFileName();
     StringRef Name, Ver;
     std::tie(Name, Ver) = File.split('-');
     Ver = Ver.split('-').first;

@@ -211,8 +211,8 @@ PreservedAnalyses LockHygienePass::run(Package &Pkg, AnalysisManager &AM) {
                     Pkg.Src.Kind == SourceKind::URL ||
                     Pkg.Src.Kind == SourceKind::Path;
   auto Check = [&](const Distribution &Dist, StringRef Kind) {
-    StringRef File = Dist.getFileName();
     if (Downloaded && Dist.Hash.empty()) {
+      StringRef File = Dist.getFileName();
       Diagnostic D = Diags.create("LO301", Dist.Range,
                                   Kind + " '" + File + "' of " +
                                       Pkg.getDisplayName() + " has no hash",
@@ -224,7 +224,7 @@ PreservedAnalyses LockHygienePass::run(Package &Pkg, AnalysisManager &AM) {
     }
     if (isInsecureURL(Dist.URL, Allowed))
       Diags.report(Diags.create("LO302", Dist.Range,
-                                Kind + " '" + File + "' of " +
+                                Kind + " '" + Dist.getFileName() + "' of " +
                                     Pkg.getDisplayName() +
                                     " is downloaded over plain http",
                                 Pkg.Name));

@@ -33,6 +33,7 @@
 #include "lambda-opt/TOML/TOML.h"
 #include "lambda-opt/Target/Runtime.h"
 
+#include "llvm/Support/BuryPointer.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
@@ -44,6 +45,9 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdlib>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 using namespace llvm;
 using namespace lambdaopt;
@@ -810,6 +814,13 @@ static void checkProject(StringRef Input, PassBuilder &PB,
 
 int main(int argc, char **argv) {
   InitLLVM X(argc, argv);
+#ifdef __GLIBC__
+  // The parser's threads allocate a lock's IR in many small steps; each
+  // step of a thread's heap is an mprotect call. Growing heaps 16 MB ahead
+  // saves ~3% of a large lint; the padding is address space, not memory
+  // touched.
+  mallopt(M_TOP_PAD, 16 << 20);
+#endif
   // I/O failures and fatal errors: one error line and exit 2, no crash
   // report; a closed pipe is a write error (see Support/Output.h).
   installToolErrorHandlers("lambda-opt", ExitUsage);
@@ -974,7 +985,13 @@ int main(int argc, char **argv) {
   Ctx.SM = &P->getSourceMgr();
   Ctx.ProjectRoot = P->RootDir;
   raw_ostream &DiagOS = ToStderr ? errs() : outs();
+  // stderr is unbuffered: without a buffer every piece of every finding is
+  // its own write (7,000 of them for a large lock's 194 findings).
+  DiagOS.SetBuffered();
   renderDiagnostics(*Format, Run.Diags, Ctx, DiagOS);
+  DiagOS.flush();
+  if (ToStderr)
+    DiagOS.SetUnbuffered();
 
   // Write: the text output, whole or not at all.
   if (EmitsText || !TextOutput.empty())
@@ -986,6 +1003,10 @@ int main(int argc, char **argv) {
     errs() << Run.Summary << '\n';
 
   // Exit: 1 when an error-severity finding remains, unless --exit-zero.
+  // The project (its IR, the lock's text, an install plan with its mapped
+  // wheels) is left to the process's end instead of being freed piece by
+  // piece: a few milliseconds on a large lock.
+  BuryPointer(std::move(Run.P));
   bool ZeroExit = getFlag(ExitZero, NoExitZero).getValueOr(false);
   if (Run.Status == ExitFindings && !ZeroExit)
     return ExitFindings;

@@ -141,9 +141,6 @@ struct InstalledPackage {
   /// The chosen wheel; null for an sdist-only package, a source tree, or
   /// when no wheel fits the target.
   const Distribution *Wheel = nullptr;
-  /// Why each other wheel cannot be used (in lock order). Compatible wheels
-  /// that lost to a better one are not listed.
-  std::vector<RejectedWheel> Rejected;
 
   /// One shortest dependency path: package names from a root to this one.
   std::vector<llvm::StringRef> getPath() const;
@@ -152,6 +149,13 @@ struct InstalledPackage {
   /// True when the package has wheels but none fits the target.
   bool hasNoCompatibleWheel() const;
 };
+
+/// Why each wheel of \p IP's package but the chosen one cannot be used on
+/// \p Target, in lock order; compatible wheels that lost to a better one are
+/// not listed. Computed on demand, not with the install set: a large lock
+/// has tens of thousands of wheels, and no lint needs every reason.
+std::vector<RejectedWheel> getRejectedWheels(const InstalledPackage &IP,
+                                             const TargetConfig &Target);
 
 /// The result of computeInstallSet.
 class InstallSet {

@@ -84,6 +84,9 @@ struct Distribution {
   llvm::StringRef ZstdHash;
   std::optional<uint64_t> ZstdSize;
   llvm::SMRange Range;
+  /// getFileName()'s answer, kept by the lock reader (lints ask for it for
+  /// every wheel, several times); empty: computed on each call.
+  llvm::StringRef CachedFileName;
 
   /// The file name: Filename, or the last segment of URL or Path (still
   /// percent-encoded; see Standards for decoding).
