@@ -243,6 +243,8 @@ public:
   Error planWheel(unsigned WheelIndex, WheelPlan &Out) const;
   /// Adds a planned wheel's files, notes and filter counts.
   Error addWheel(WheelPlan &&Out);
+  /// Makes room for \p Count more files.
+  void reserve(size_t Count) { Files.reserve(Files.size() + Count); }
   Error planLocal(unsigned LocalIndex);
   Error planInclude(const IncludePath &Include);
   /// Sorts the files by path, merges identical duplicates and refuses
@@ -722,8 +724,9 @@ Expected<InstallPlan> lambdaopt::planInstall(ArrayRef<WheelInput> Wheels,
   Plan.Wheels.resize(Wheels.size());
   for (const WheelInput &In : Wheels)
     Plan.WheelPackages.push_back(In.Package);
-  // Each wheel is verified, opened and planned by one task, the largest
-  // first, so that the big wheels do not end up alone on one core.
+  // Each wheel is verified, opened and planned by one task (two for a
+  // large one), the largest first, so that the big wheels do not end up
+  // alone on one core.
   Planner P(Plan, Wheels, Local, Options);
   std::vector<WheelPlan> Planned(Wheels.size());
   std::vector<std::string> Errors(Wheels.size());
@@ -738,14 +741,38 @@ Expected<InstallPlan> lambdaopt::planInstall(ArrayRef<WheelInput> Wheels,
     llvm::sort(BySize, [](const auto &A, const auto &B) {
       return A.first != B.first ? A.first > B.first : A.second < B.second;
     });
+    // A large wheel with a digest to check is hashed by one task while
+    // another parses and plans it (otherwise the largest wheel is hashed,
+    // then parsed, alone on one core); what is planned from it is used only
+    // once its digest matched.
+    constexpr uint64_t SplitSize = 4 << 20;
+    std::vector<char> Split(Wheels.size(), false);
+    std::vector<std::string> Digests(Wheels.size());
+    std::vector<std::string> DigestErrors(Wheels.size());
     ThreadPool Pool(hardware_concurrency(2));
     for (const auto &Item : BySize) {
-      Pool.async([&, I = Item.second] {
+      size_t I = Item.second;
+      StringRef Digest = Wheels[I].Sha256;
+      Digest.consume_front("sha256:");
+      if (Item.first >= SplitSize && !Digest.empty()) {
+        Split[I] = true;
+        Pool.async([&, I] {
+          const WheelInput &In = Wheels[I];
+          Expected<std::string> D =
+              WheelArchive::verify(In.Path, In.Sha256, In.Package);
+          if (!D)
+            DigestErrors[I] = toString(D.takeError());
+          else
+            Digests[I] = std::move(*D);
+        });
+      }
+      Pool.async([&, I, Deferred = bool(Split[I])] {
         const WheelInput &In = Wheels[I];
-        // The hash comes from the same mapping the wheel is read from: one
-        // pass over its bytes.
+        // Otherwise the hash comes from the same mapping the wheel is read
+        // from, before any of it is parsed: one pass over its bytes.
         Expected<std::unique_ptr<WheelArchive>> W =
-            WheelArchive::open(In.Path, Options.Limits, In.Sha256, In.Package);
+            WheelArchive::open(In.Path, Options.Limits,
+                               Deferred ? StringRef() : In.Sha256, In.Package);
         if (!W) {
           Errors[I] = toString(W.takeError());
           return;
@@ -756,13 +783,28 @@ Expected<InstallPlan> lambdaopt::planInstall(ArrayRef<WheelInput> Wheels,
       });
     }
     Pool.wait();
+    for (size_t I = 0; I < Wheels.size(); ++I) {
+      if (!Split[I])
+        continue;
+      // A wrong digest explains whatever else went wrong with the wheel.
+      if (!DigestErrors[I].empty())
+        Errors[I] = std::move(DigestErrors[I]);
+      else if (Plan.Wheels[I])
+        Plan.Wheels[I]->setVerified(std::move(Digests[I]));
+    }
   }
   for (const std::string &E : Errors)
     if (!E.empty())
       return makeError(E);
-  for (unsigned I = 0; I < Wheels.size(); ++I)
+  size_t Count = 0;
+  for (const WheelPlan &W : Planned)
+    Count += W.Files.size();
+  P.reserve(Count);
+  for (unsigned I = 0; I < Wheels.size(); ++I) {
     if (Error E = P.addWheel(std::move(Planned[I])))
       return E;
+    Planned[I] = WheelPlan();
+  }
   Planned.clear();
   for (unsigned I = 0; I < Local.size(); ++I)
     if (Error E = P.planLocal(I))

@@ -114,6 +114,35 @@ Expected<uint64_t> WheelArchive::readUnpackedSize(StringRef Path,
   return W.UnpackedSize;
 }
 
+/// The hex digest of \p Bytes (the file \p Path) when it is
+/// \p ExpectedHex, else the mismatch error naming \p Package.
+static Expected<std::string> checkDigest(StringRef Bytes, StringRef Path,
+                                         StringRef ExpectedHex,
+                                         StringRef Package) {
+  Expected<std::string> Actual = sha256Hex(Bytes);
+  if (!Actual)
+    return Actual.takeError();
+  if (!ExpectedHex.equals_insensitive(*Actual))
+    return createStringError(
+        inconvertibleErrorCode(),
+        "sha256 mismatch for package '%s' in wheel '%s': expected %s, got %s",
+        Package.str().c_str(), Path.str().c_str(), ExpectedHex.lower().c_str(),
+        Actual->c_str());
+  return Actual;
+}
+
+Expected<std::string> WheelArchive::verify(StringRef Path,
+                                           StringRef ExpectedSha256Hex,
+                                           StringRef Package) {
+  ErrorOr<std::unique_ptr<MemoryBuffer>> Buf =
+      MemoryBuffer::getFile(Path, /*IsText=*/false,
+                            /*RequiresNullTerminator=*/false);
+  if (!Buf)
+    return createFileError(Path, Buf.getError());
+  ExpectedSha256Hex.consume_front("sha256:");
+  return checkDigest((*Buf)->getBuffer(), Path, ExpectedSha256Hex, Package);
+}
+
 Expected<std::unique_ptr<WheelArchive>>
 WheelArchive::open(StringRef Path, const WheelLimits &Limits,
                    StringRef ExpectedSha256Hex, StringRef Package) {
@@ -124,16 +153,10 @@ WheelArchive::open(StringRef Path, const WheelLimits &Limits,
   // Verify the bytes before trusting any of their structure.
   ExpectedSha256Hex.consume_front("sha256:");
   if (!ExpectedSha256Hex.empty()) {
-    Expected<std::string> Actual = sha256Hex(W->Buffer->getBuffer());
+    Expected<std::string> Actual = checkDigest(W->Buffer->getBuffer(), W->Path,
+                                               ExpectedSha256Hex, Package);
     if (!Actual)
       return Actual.takeError();
-    if (!ExpectedSha256Hex.equals_insensitive(*Actual))
-      return createStringError(
-          inconvertibleErrorCode(),
-          "sha256 mismatch for package '%s' in wheel '%s': expected %s, got "
-          "%s",
-          Package.str().c_str(), W->Path.c_str(),
-          ExpectedSha256Hex.lower().c_str(), Actual->c_str());
     W->VerifiedSha256 = std::move(*Actual);
   }
   if (Error E = W->parseCentralDirectory(Limits))

@@ -109,8 +109,8 @@ public:
   }
 
 private:
-  static constexpr size_t Chunk = 1 << 20;
-  static constexpr size_t Backlog = 4 << 20;
+  static constexpr size_t Chunk = 256 << 10;
+  static constexpr size_t Backlog = 2 << 20;
   static constexpr uint64_t ReleaseStep = 4194304;
 
   /// An empty buffer of Chunk bytes' capacity, reused when one is free.
@@ -216,6 +216,7 @@ Expected<std::pair<uint16_t, std::string>> compress(StringRef Data, int Level) {
   if (Produced >= Data.size())
     return std::make_pair(uint16_t(0), Data.str());
   Out.resize(Produced);
+  Out.shrink_to_fit(); // Kept until written: only the deflated size.
   return std::make_pair(uint16_t(8), std::move(Out));
 }
 

@@ -78,6 +78,14 @@ public:
   static llvm::Expected<std::unique_ptr<WheelArchive>>
   open(llvm::StringRef Path, const WheelLimits &Limits = WheelLimits(),
        llvm::StringRef ExpectedSha256Hex = {}, llvm::StringRef Package = {});
+  /// Hashes the file at \p Path and compares the digest with
+  /// \p ExpectedSha256Hex ("sha256:" prefix allowed): the lower-case hex
+  /// digest, or the error open() gives for a mismatch. With setVerified(), it
+  /// lets a large wheel be parsed while its bytes are hashed; nothing
+  /// planned from it may be used until this has succeeded.
+  static llvm::Expected<std::string> verify(llvm::StringRef Path,
+                                            llvm::StringRef ExpectedSha256Hex,
+                                            llvm::StringRef Package);
   /// The sum of the uncompressed entry sizes of the wheel at \p Path, from
   /// its central directory alone (checked against \p Limits as open()
   /// does), without loading libzip or inflating anything.
@@ -92,6 +100,10 @@ public:
   /// The lower-case hex SHA-256 of the file when open() checked it against
   /// an expected digest; empty otherwise.
   llvm::StringRef getVerifiedSha256() const { return VerifiedSha256; }
+  /// Records that verify() found the file's digest to be \p Sha256Hex.
+  void setVerified(std::string Sha256Hex) {
+    VerifiedSha256 = std::move(Sha256Hex);
+  }
   /// "name-version.dist-info".
   llvm::StringRef getDistInfoDir() const { return DistInfoDir; }
   /// "name-version.data" (whether or not the wheel has one).
