@@ -716,6 +716,42 @@ Error Planner::finish() {
   return Error::success();
 }
 
+/// Digest checks left running by LayoutOptions::DeferVerification.
+struct lambdaopt::PendingDigests {
+  struct Check {
+    unsigned Wheel = 0;
+    /// The lower-case hex digest, or why the check failed.
+    std::string Digest, Error;
+  };
+  std::vector<Check> Checks;
+  bool Done = false;
+  /// Every failure, once Done.
+  std::string Failure;
+  /// Declared last: destroyed (and waited for) first.
+  ThreadPool Pool{hardware_concurrency(1)};
+};
+
+Error InstallPlan::waitVerified() {
+  if (!Pending)
+    return Error::success();
+  PendingDigests &P = *Pending;
+  if (!P.Done) {
+    P.Pool.wait();
+    for (PendingDigests::Check &C : P.Checks) {
+      if (!C.Error.empty()) {
+        P.Failure += (P.Failure.empty() ? "" : "\n") + C.Error;
+        continue;
+      }
+      if (C.Wheel < Wheels.size() && Wheels[C.Wheel])
+        Wheels[C.Wheel]->setVerified(std::move(C.Digest));
+    }
+    P.Done = true;
+  }
+  if (P.Failure.empty())
+    return Error::success();
+  return makeError(P.Failure);
+}
+
 Expected<InstallPlan> lambdaopt::planInstall(ArrayRef<WheelInput> Wheels,
                                              ArrayRef<IncludePath> Includes,
                                              const LayoutOptions &Options,
@@ -730,6 +766,7 @@ Expected<InstallPlan> lambdaopt::planInstall(ArrayRef<WheelInput> Wheels,
   Planner P(Plan, Wheels, Local, Options);
   std::vector<WheelPlan> Planned(Wheels.size());
   std::vector<std::string> Errors(Wheels.size());
+  std::vector<unsigned> Deferred;
   {
     std::vector<std::pair<uint64_t, size_t>> BySize;
     for (size_t I = 0; I < Wheels.size(); ++I) {
@@ -756,15 +793,17 @@ Expected<InstallPlan> lambdaopt::planInstall(ArrayRef<WheelInput> Wheels,
       Digest.consume_front("sha256:");
       if (Item.first >= SplitSize && !Digest.empty()) {
         Split[I] = true;
-        Pool.async([&, I] {
-          const WheelInput &In = Wheels[I];
-          Expected<std::string> D =
-              WheelArchive::verify(In.Path, In.Sha256, In.Package);
-          if (!D)
-            DigestErrors[I] = toString(D.takeError());
-          else
-            Digests[I] = std::move(*D);
-        });
+        // Deferred checks start once planning is done (below).
+        if (!Options.DeferVerification)
+          Pool.async([&, I] {
+            const WheelInput &In = Wheels[I];
+            Expected<std::string> D =
+                WheelArchive::verify(In.Path, In.Sha256, In.Package);
+            if (!D)
+              DigestErrors[I] = toString(D.takeError());
+            else
+              Digests[I] = std::move(*D);
+          });
       }
       Pool.async([&, I, Deferred = bool(Split[I])] {
         const WheelInput &In = Wheels[I];
@@ -786,6 +825,18 @@ Expected<InstallPlan> lambdaopt::planInstall(ArrayRef<WheelInput> Wheels,
     for (size_t I = 0; I < Wheels.size(); ++I) {
       if (!Split[I])
         continue;
+      if (Options.DeferVerification) {
+        if (Errors[I].empty()) {
+          Deferred.push_back(I);
+          continue;
+        }
+        // A wrong digest explains whatever else went wrong with the wheel.
+        Expected<std::string> D = WheelArchive::verify(
+            Wheels[I].Path, Wheels[I].Sha256, Wheels[I].Package);
+        if (!D)
+          Errors[I] = toString(D.takeError());
+        continue;
+      }
       // A wrong digest explains whatever else went wrong with the wheel.
       if (!DigestErrors[I].empty())
         Errors[I] = std::move(DigestErrors[I]);
@@ -796,6 +847,22 @@ Expected<InstallPlan> lambdaopt::planInstall(ArrayRef<WheelInput> Wheels,
   for (const std::string &E : Errors)
     if (!E.empty())
       return makeError(E);
+  if (!Deferred.empty()) {
+    Plan.Pending = std::make_shared<PendingDigests>();
+    PendingDigests &Checks = *Plan.Pending;
+    Checks.Checks.resize(Deferred.size());
+    for (size_t C = 0; C < Deferred.size(); ++C) {
+      Checks.Checks[C].Wheel = Deferred[C];
+      Checks.Pool.async([&Check = Checks.Checks[C], In = Wheels[Deferred[C]]] {
+        Expected<std::string> D =
+            WheelArchive::verify(In.Path, In.Sha256, In.Package);
+        if (!D)
+          Check.Error = toString(D.takeError());
+        else
+          Check.Digest = std::move(*D);
+      });
+    }
+  }
   size_t Count = 0;
   for (const WheelPlan &W : Planned)
     Count += W.Files.size();

@@ -555,6 +555,9 @@ Expected<ZipResult> lambdaopt::writeZip(const InstallPlan &Plan,
   }
   if (!Digest)
     return Digest.takeError();
+  if (Options.BeforeCommit)
+    if (Error E = Options.BeforeCommit())
+      return E; // The temporary file goes with Temp.
   if (Kind != OutputKind::Replace) {
     if (Error E = copyToOutput(TempPath, OutPath))
       return E;

@@ -57,10 +57,11 @@ static std::string makeDisplayPath(StringRef Path, StringRef BaseDir) {
 
 const std::vector<uint32_t> &LineTables::getTable(const SourceMgr &SM,
                                                   unsigned BufferID) {
-  auto It = Tables.find(BufferID);
+  const MemoryBuffer *Buffer = SM.getMemoryBuffer(BufferID);
+  auto It = Tables.find(Buffer);
   if (It != Tables.end())
     return It->second;
-  std::vector<uint32_t> &Table = Tables[BufferID];
+  std::vector<uint32_t> &Table = Tables[Buffer];
   StringRef Text = SM.getMemoryBuffer(BufferID)->getBuffer();
   const char *Begin = Text.begin(), *End = Text.end();
   for (const char *P = Begin; P != End;) {
@@ -110,8 +111,14 @@ ResolvedLocation lambdaopt::resolveLocation(const RenderContext &Ctx,
   unsigned Buffer = Ctx.SM->FindBufferContainingLoc(Range.Start);
   if (!Buffer)
     return L;
-  L.File = makeDisplayPath(
-      Ctx.SM->getMemoryBuffer(Buffer)->getBufferIdentifier(), Ctx.BaseDir);
+  const MemoryBuffer *Mem = Ctx.SM->getMemoryBuffer(Buffer);
+  auto Known = Ctx.DisplayPaths.find(Mem);
+  if (Known == Ctx.DisplayPaths.end())
+    Known = Ctx.DisplayPaths
+                .try_emplace(Mem, makeDisplayPath(Mem->getBufferIdentifier(),
+                                                  Ctx.BaseDir))
+                .first;
+  L.File = Known->second;
   std::tie(L.Line, L.Column) =
       Ctx.Lines.getLineAndColumn(*Ctx.SM, Buffer, Range.Start);
   L.EndLine = L.Line;

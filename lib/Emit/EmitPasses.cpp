@@ -350,9 +350,14 @@ lambdaopt::buildInstallPlan(const Project &P, const InstallSet &Set,
 }
 
 Expected<InstallPlan *> lambdaopt::getOrBuildInstallPlan(Project &P,
-                                                         AnalysisManager &AM) {
-  if (P.Plan)
+                                                         AnalysisManager &AM,
+                                                         bool AllowPending) {
+  if (P.Plan) {
+    if (!AllowPending)
+      if (Error E = P.Plan->waitVerified())
+        return std::move(E);
     return P.Plan.get();
+  }
   InstallSetResult &R = AM.getResult<InstallSetAnalysis>(P);
   if (Error E = R.getError())
     return std::move(E);
@@ -366,7 +371,8 @@ Expected<InstallPlan *> lambdaopt::getOrBuildInstallPlan(Project &P,
 
 Expected<InstallPlan *> lambdaopt::getInstallPlanFor(Project &P,
                                                      const ProjectOptions &Opts,
-                                                     AnalysisManager &AM) {
+                                                     AnalysisManager &AM,
+                                                     bool AllowPending) {
   ProjectOptions &Run = P.Options;
   if (Opts.Includes != Run.Includes ||
       Opts.IncludeHidden != Run.IncludeHidden || Opts.NoDeps != Run.NoDeps) {
@@ -376,7 +382,7 @@ Expected<InstallPlan *> lambdaopt::getInstallPlanFor(Project &P,
     P.Plan.reset();
     P.NativeAudited = false; // the new plan is audited before writing
   }
-  return getOrBuildInstallPlan(P, AM);
+  return getOrBuildInstallPlan(P, AM, AllowPending);
 }
 
 Error lambdaopt::checkPlanBeforeWriting(Project &P, AnalysisManager &AM,
@@ -702,7 +708,10 @@ Expected<PreservedAnalyses> EmitArchivePass<K>::run(Project &P,
                      "' is a registry, which --emit=image pushes to");
   if (!mayWriteArtifact(Opts, AM))
     return PreservedAnalyses::all();
-  Expected<InstallPlan *> PlanOrErr = getInstallPlanFor(P, Opts, AM);
+  // The plan's deferred digest checks finish while the archive is written;
+  // it replaces the output only once they have passed.
+  Expected<InstallPlan *> PlanOrErr =
+      getInstallPlanFor(P, Opts, AM, /*AllowPending=*/true);
   if (!PlanOrErr)
     return PlanOrErr.takeError();
   InstallPlan &Plan = **PlanOrErr;
@@ -734,6 +743,7 @@ Expected<PreservedAnalyses> EmitArchivePass<K>::run(Project &P,
   }
   ZipOptions ZO;
   ZO.SourceDateEpoch = Opts.SourceDateEpoch.value_or(-1);
+  ZO.BeforeCommit = [&Plan] { return Plan.waitVerified(); };
   Expected<ZipResult> Result = (*Zip)->WriteZip(Plan, Opts.OutputPath, ZO);
   if (K == LayoutKind::Layer)
     Plan.Files = std::move(Unprefixed);

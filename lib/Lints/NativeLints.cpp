@@ -66,6 +66,10 @@ Expected<PreservedAnalyses> NativeAuditPass::run(Project &P,
   LayoutOptions LO;
   LO.PythonVersion = formatv("3.{0}", Target.Runtime->PythonMinor).str();
   LO.IncludeHidden = Opts.IncludeHidden;
+  // Large wheels are checked in the background: an archive emitter waits
+  // for the checks before it commits, and this pass before it reports
+  // anything it read from the wheels.
+  LO.DeferVerification = true;
   // The plan is the one an emitter would build from the same files (every
   // hash checked, the function's own files included), so it becomes the
   // project's plan: an emitter later in the pipeline writes it as is.
@@ -95,6 +99,13 @@ Expected<PreservedAnalyses> NativeAuditPass::run(Project &P,
       auditInstallPlan(*Plan, *Target.Runtime, Target.Arch, NO);
   if (!Audit)
     return Audit.takeError();
+  if (!Audit->Issues.empty())
+    if (Error E = Plan->waitVerified()) {
+      // A wheel whose bytes are not the lock's is the emitter's error to
+      // report, as one that cannot be planned.
+      consumeError(std::move(E));
+      return PreservedAnalyses::all();
+    }
   reportNativeIssues(*Audit, *Plan, Plan->WheelPackages, *Target.Runtime,
                      Target.Arch, Diags, [&](StringRef Name) {
                        for (const Package *Pkg : Packages)

@@ -292,6 +292,51 @@ TEST_F(ArtifactTest, LayoutConflictsAndHashes) {
       << Msg;
 }
 
+TEST_F(ArtifactTest, DeferredDigestChecks) {
+  // Large enough for its check to be deferred: stored, not deflated.
+  std::string Big = makeWheel({"--name", "big", "--version", "1", "--stored",
+                               "--zero-file", "big/zeros.bin=5000000"});
+  std::string Small = makeWheel(
+      {"--name", "small", "--version", "1", "--file", "small.py=x = 1\\n"});
+  Expected<std::string> BigHash = sha256File(Big);
+  Expected<std::string> SmallHash = sha256File(Small);
+  ASSERT_TRUE(BigHash && SmallHash);
+  LayoutOptions Opts;
+  Opts.DeferVerification = true;
+
+  // Intact: planned at once, verified once waited for.
+  Expected<InstallPlan> Plan =
+      planInstall({{Big, "big", "sha256:" + *BigHash},
+                   {Small, "small", "sha256:" + *SmallHash}},
+                  {}, Opts);
+  ASSERT_TRUE(bool(Plan)) << toString(Plan.takeError());
+  ASSERT_NE(Plan->Pending, nullptr);
+  EXPECT_EQ(Plan->Wheels[0]->getVerifiedSha256(), "");
+  EXPECT_EQ(Plan->Wheels[1]->getVerifiedSha256(), *SmallHash);
+  EXPECT_FALSE(bool(Plan->waitVerified()));
+  EXPECT_EQ(Plan->Wheels[0]->getVerifiedSha256(), *BigHash);
+
+  // Changed: the plan exists, but waiting names the mismatch, every time.
+  std::string Wrong(64, '0');
+  Plan = planInstall({{Big, "big", Wrong}}, {}, Opts);
+  ASSERT_TRUE(bool(Plan)) << toString(Plan.takeError());
+  for (int Call = 0; Call < 2; ++Call) {
+    Error E = Plan->waitVerified();
+    ASSERT_TRUE(bool(E));
+    std::string Msg = toString(std::move(E));
+    EXPECT_NE(Msg.find("sha256 mismatch for package 'big' in wheel '" + Big +
+                       "': expected " + Wrong + ", got " + *BigHash),
+              std::string::npos)
+        << Msg;
+  }
+  EXPECT_EQ(Plan->Wheels[0]->getVerifiedSha256(), "");
+
+  // Not deferred: the mismatch stops planning, as for a small wheel.
+  Plan = planInstall({{Big, "big", Wrong}}, {}, LayoutOptions());
+  ASSERT_FALSE(bool(Plan));
+  consumeError(Plan.takeError());
+}
+
 TEST_F(ArtifactTest, FiltersLayerAndIncludes) {
   std::string Boto = makeWheel({"--name", "boto3", "--version", "1.0", "--file",
                                 "boto3/__init__.py=b = 1\\n"});

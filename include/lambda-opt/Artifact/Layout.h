@@ -86,7 +86,18 @@ struct LayoutOptions {
   /// control and editor folders, virtual environments, node_modules,
   /// `.env*` and editor backup files (InstallPlan::Excluded).
   bool IncludeHidden = false;
+  /// Check the digests of large wheels (DeferredDigestSize bytes or more)
+  /// in the background, after planning, instead of before planInstall
+  /// returns: the checks then overlap the work that follows (an archive's
+  /// writing). The plan's wheels are then unverified until
+  /// InstallPlan::waitVerified() has succeeded, and nothing read from them
+  /// may be committed or reported before.
+  bool DeferVerification = false;
 };
+
+/// The size from which LayoutOptions::DeferVerification defers a wheel's
+/// check (smaller ones are hashed as they are opened).
+constexpr uint64_t DeferredDigestSize = uint64_t(4) << 20;
 
 /// Where the bytes of a planned file come from.
 enum class PlannedSourceKind {
@@ -113,6 +124,8 @@ struct PlannedFile {
   bool FromSourceTree = false;
 };
 
+struct PendingDigests;
+
 /// The sorted install tree.
 struct InstallPlan {
   /// Opened wheels, in input order; PlannedFile::Wheel indexes these.
@@ -129,6 +142,14 @@ struct InstallPlan {
   FilterStats Tests, Pycache, Stubs, Packages;
   /// Sum of Files[*].Size.
   uint64_t UncompressedSize = 0;
+  /// The digest checks LayoutOptions::DeferVerification left running; null
+  /// when every wheel was verified before planInstall returned.
+  std::shared_ptr<PendingDigests> Pending;
+
+  /// Waits for the deferred digest checks: the sha256 mismatch errors (in
+  /// wheel order), else success, and the same answer on every call. Wheels
+  /// found intact are marked verified.
+  llvm::Error waitVerified();
 
   /// Uncompressed bytes of \p F.
   llvm::Expected<std::string> readPlannedFile(const PlannedFile &F) const;
@@ -155,7 +176,8 @@ struct PlannedPackage {
 };
 
 /// Verifies and opens \p Wheels (in parallel), then plans the install tree
-/// of the wheels, the \p Local packages and the application files.
+/// of the wheels, the \p Local packages and the application files. (See
+/// LayoutOptions::DeferVerification for checks that finish later.)
 llvm::Expected<InstallPlan>
 planInstall(llvm::ArrayRef<WheelInput> Wheels,
             llvm::ArrayRef<IncludePath> Includes, const LayoutOptions &Options,

@@ -23,6 +23,7 @@
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace lambdaopt {
@@ -38,6 +39,10 @@ struct ZipOptions {
   /// rewritten RECORDs and scripts): zlib's and `zip`'s default. Entries
   /// copied from a wheel keep the wheel's own compressed bytes.
   int DeflateLevel = 6;
+  /// Called once every byte is written, before the archive replaces the
+  /// output; an error leaves the output as it was (the emitter waits for
+  /// the plan's deferred digest checks here).
+  std::function<llvm::Error()> BeforeCommit;
 };
 
 struct ZipResult {

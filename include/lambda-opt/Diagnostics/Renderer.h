@@ -50,7 +50,9 @@ private:
   /// Offsets of every '\n' of a buffer.
   const std::vector<uint32_t> &getTable(const llvm::SourceMgr &SM,
                                         unsigned BufferID);
-  llvm::DenseMap<unsigned, std::vector<uint32_t>> Tables;
+  /// By buffer (not buffer ID: a context may serve several source
+  /// managers in turn, one per project).
+  llvm::DenseMap<const llvm::MemoryBuffer *, std::vector<uint32_t>> Tables;
 };
 
 struct RenderContext {
@@ -66,6 +68,10 @@ struct RenderContext {
   bool PrintSummary = true;
   /// Filled as findings are located.
   mutable LineTables Lines;
+  /// The display path of each buffer a finding points into, filled as
+  /// findings are located (making a path absolute asks the system for the
+  /// working directory).
+  mutable llvm::DenseMap<const llvm::MemoryBuffer *, std::string> DisplayPaths;
 };
 
 /// A resolved location: file (relative to the base directory when under

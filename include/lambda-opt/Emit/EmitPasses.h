@@ -126,16 +126,22 @@ llvm::Expected<std::shared_ptr<InstallPlan>>
 buildInstallPlan(const Project &P, const InstallSet &Set,
                  StatusReporter *Status = nullptr);
 
-/// Project::Plan, planned now (with the install-set analysis) when null.
+/// Project::Plan, planned now (with the install-set analysis) when null,
+/// its wheels verified. With \p AllowPending, digest checks a lint deferred
+/// may still be running (InstallPlan::waitVerified): for an emitter that
+/// waits for them before it commits its output.
 llvm::Expected<InstallPlan *> getOrBuildInstallPlan(Project &P,
-                                                    AnalysisManager &AM);
+                                                    AnalysisManager &AM,
+                                                    bool AllowPending = false);
 
 /// The plan an emitter whose settings are \p Opts writes: the project's,
 /// unless the emitter's own parameters change what goes in (its include
 /// list, hidden files, no-deps); then the run takes them and the plan is
 /// built again for them.
-llvm::Expected<InstallPlan *>
-getInstallPlanFor(Project &P, const ProjectOptions &Opts, AnalysisManager &AM);
+llvm::Expected<InstallPlan *> getInstallPlanFor(Project &P,
+                                                const ProjectOptions &Opts,
+                                                AnalysisManager &AM,
+                                                bool AllowPending = false);
 
 /// The last checks on \p Plan before an artifact is written, with the
 /// real bytes whatever the lints saw: the native audit (LO110-LO113) when no
