@@ -42,11 +42,10 @@ StringRef Distribution::getFileName() const {
   // character searches: this runs for every wheel of a lock, several times.)
   From = From.take_front(std::min(From.find('?'), From.find('#')));
   size_t Slash = From.rfind('/');
-  size_t Backslash = From.rfind('\\');
-  if (Backslash != StringRef::npos &&
-      (Slash == StringRef::npos || Backslash > Slash))
-    Slash = Backslash;
-  return Slash == StringRef::npos ? From : From.drop_front(Slash + 1);
+  StringRef Tail = Slash == StringRef::npos ? From : From.drop_front(Slash + 1);
+  // A Windows path separator counts only after the last '/'.
+  size_t Backslash = Tail.rfind('\\');
+  return Backslash == StringRef::npos ? Tail : Tail.drop_front(Backslash + 1);
 }
 
 StringRef Distribution::getSHA256() const {

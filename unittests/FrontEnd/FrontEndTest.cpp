@@ -76,6 +76,29 @@ TEST(FrontEndTest, CountsAndFields) {
   EXPECT_EQ(A.Wheels[1].getFileName(), "a-cp312-abi3-linux_x86_64.whl");
 }
 
+TEST(FrontEndTest, DistributionFileNames) {
+  auto Name = [](StringRef URL, StringRef Path = "") {
+    Distribution D;
+    D.URL = URL;
+    D.Path = Path;
+    return D.getFileName().str();
+  };
+  EXPECT_EQ(Name("https://h/p/a-1-py3-none-any.whl"), "a-1-py3-none-any.whl");
+  // A query or fragment goes first, even one that holds a '/'.
+  EXPECT_EQ(Name("https://h/p/a-1-py3-none-any.whl?sig=x/y#sha256=z"),
+            "a-1-py3-none-any.whl");
+  EXPECT_EQ(Name("https://h/p/a.whl#frag/ment"), "a.whl");
+  // Windows separators count after the last '/'.
+  EXPECT_EQ(Name("", "wheels\\sub/dir\\a.whl"), "a.whl");
+  EXPECT_EQ(Name("", "C:\\wheels\\a.whl"), "a.whl");
+  EXPECT_EQ(Name("", "a.whl"), "a.whl");
+  // What the reader keeps is the same answer.
+  Distribution D;
+  D.URL = "https://h/a.whl?x";
+  D.CachedFileName = D.getFileName();
+  EXPECT_EQ(D.getFileName(), "a.whl");
+}
+
 TEST(FrontEndTest, ResolvesEdges) {
   Project P;
   std::string Text =

@@ -175,6 +175,26 @@ TEST(LineArraysTest, BracketsThatAreNotArrays) {
   EXPECT_EQ(expectSameDocument("a = [[\n 1,\n], [\n 2,\n]]\n"), 0u);
 }
 
+TEST(LineArraysTest, StringStopsAtEveryOffset) {
+  // The line reader looks for a string's end 16 bytes at a time: a quote,
+  // an escape, a control character, DEL or a non-ASCII byte at any offset
+  // (before, on and after a 16-byte step) ends or refuses the string the same
+  // way tree-sitter does.
+  const char *Stops[] = {"\\\"", "\\n", "\x01", "\x7f", "\xc3\xa9", "\t"};
+  for (const char *Stop : Stops)
+    for (unsigned Offset = 0; Offset < 40; ++Offset) {
+      std::string Value = std::string(Offset, 'a') + Stop + "tail";
+      std::string Text = "x = [\n    \"" + Value + "\",\n]\n";
+      expectSameDocument(Text);
+    }
+  // A string of any length up to 70 bytes, read by the line reader.
+  for (unsigned Length = 0; Length < 70; ++Length) {
+    std::string Text =
+        "x = [\n    \"" + std::string(Length, 'b') + "\",\n    1,\n]\n";
+    EXPECT_EQ(expectSameDocument(Text), 1u) << Length;
+  }
+}
+
 TEST(LineArraysTest, NestingLimit) {
   const char *Text = "a = [\n  { x = [[1]] },\n]\n";
   for (unsigned Depth = 1; Depth != 7; ++Depth)
