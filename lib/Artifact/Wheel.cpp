@@ -11,6 +11,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
@@ -114,33 +115,46 @@ Expected<uint64_t> WheelArchive::readUnpackedSize(StringRef Path,
   return W.UnpackedSize;
 }
 
-/// The hex digest of \p Bytes (the file \p Path) when it is
+/// \p Actual (the lower-case hex digest of the file \p Path) when it is
 /// \p ExpectedHex, else the mismatch error naming \p Package.
-static Expected<std::string> checkDigest(StringRef Bytes, StringRef Path,
-                                         StringRef ExpectedHex,
-                                         StringRef Package) {
-  Expected<std::string> Actual = sha256Hex(Bytes);
-  if (!Actual)
-    return Actual.takeError();
-  if (!ExpectedHex.equals_insensitive(*Actual))
+static Expected<std::string> compareDigest(std::string Actual, StringRef Path,
+                                           StringRef ExpectedHex,
+                                           StringRef Package) {
+  if (!ExpectedHex.equals_insensitive(Actual))
     return createStringError(
         inconvertibleErrorCode(),
         "sha256 mismatch for package '%s' in wheel '%s': expected %s, got %s",
         Package.str().c_str(), Path.str().c_str(), ExpectedHex.lower().c_str(),
-        Actual->c_str());
+        Actual.c_str());
   return Actual;
 }
 
 Expected<std::string> WheelArchive::verify(StringRef Path,
                                            StringRef ExpectedSha256Hex,
                                            StringRef Package) {
-  ErrorOr<std::unique_ptr<MemoryBuffer>> Buf =
-      MemoryBuffer::getFile(Path, /*IsText=*/false,
-                            /*RequiresNullTerminator=*/false);
-  if (!Buf)
-    return createFileError(Path, Buf.getError());
+  // Read through a small buffer rather than mapped: a check that runs beside
+  // the artifact's writing should not hold the whole wheel in memory.
+  Expected<sys::fs::file_t> File = sys::fs::openNativeFileForRead(Path);
+  if (!File)
+    return createFileError(Path, File.takeError());
+  auto Close = make_scope_exit([&] { sys::fs::closeFile(*File); });
+  Sha256 Hasher;
+  std::vector<char> Buf(256 << 10);
+  for (;;) {
+    Expected<size_t> N = sys::fs::readNativeFile(
+        *File, MutableArrayRef<char>(Buf.data(), Buf.size()));
+    if (!N)
+      return createFileError(Path, N.takeError());
+    if (*N == 0)
+      break;
+    Hasher.update(StringRef(Buf.data(), *N));
+  }
+  Expected<Sha256Digest> Digest = Hasher.final();
+  if (!Digest)
+    return Digest.takeError();
   ExpectedSha256Hex.consume_front("sha256:");
-  return checkDigest((*Buf)->getBuffer(), Path, ExpectedSha256Hex, Package);
+  return compareDigest(toHex(*Digest, /*LowerCase=*/true), Path,
+                       ExpectedSha256Hex, Package);
 }
 
 Expected<std::unique_ptr<WheelArchive>>
@@ -153,8 +167,11 @@ WheelArchive::open(StringRef Path, const WheelLimits &Limits,
   // Verify the bytes before trusting any of their structure.
   ExpectedSha256Hex.consume_front("sha256:");
   if (!ExpectedSha256Hex.empty()) {
-    Expected<std::string> Actual = checkDigest(W->Buffer->getBuffer(), W->Path,
-                                               ExpectedSha256Hex, Package);
+    Expected<std::string> Hex = sha256Hex(W->Buffer->getBuffer());
+    if (!Hex)
+      return Hex.takeError();
+    Expected<std::string> Actual =
+        compareDigest(std::move(*Hex), W->Path, ExpectedSha256Hex, Package);
     if (!Actual)
       return Actual.takeError();
     W->VerifiedSha256 = std::move(*Actual);

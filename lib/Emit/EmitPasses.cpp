@@ -728,8 +728,9 @@ Expected<PreservedAnalyses> EmitArchivePass<K>::run(Project &P,
   if (!Zip)
     return Zip.takeError();
 
-  // A layer puts the tree where the runtime's site directory is.
-  std::vector<PlannedFile> Unprefixed;
+  // A layer puts the tree where the runtime's site directory is (the
+  // plan's paths are prefixed for the writing, then given back).
+  std::vector<std::string> Unprefixed;
   if (K == LayoutKind::Layer) {
     Expected<const RuntimeInfo *> RT = findRuntime(Opts.Runtime);
     if (!RT)
@@ -737,16 +738,19 @@ Expected<PreservedAnalyses> EmitArchivePass<K>::run(Project &P,
     std::string Prefix =
         formatv("python/lib/python3.{0}/site-packages/", (*RT)->PythonMinor)
             .str();
-    Unprefixed = Plan.Files;
-    for (PlannedFile &F : Plan.Files)
-      F.Path = Prefix + F.Path;
+    Unprefixed.reserve(Plan.Files.size());
+    for (PlannedFile &F : Plan.Files) {
+      Unprefixed.push_back(std::move(F.Path));
+      F.Path = Prefix + Unprefixed.back();
+    }
   }
   ZipOptions ZO;
   ZO.SourceDateEpoch = Opts.SourceDateEpoch.value_or(-1);
   ZO.BeforeCommit = [&Plan] { return Plan.waitVerified(); };
   Expected<ZipResult> Result = (*Zip)->WriteZip(Plan, Opts.OutputPath, ZO);
   if (K == LayoutKind::Layer)
-    Plan.Files = std::move(Unprefixed);
+    for (size_t I = 0; I < Unprefixed.size(); ++I)
+      Plan.Files[I].Path = std::move(Unprefixed[I]);
   if (!Result)
     return Result.takeError();
   ArtifactSummary Summary;
