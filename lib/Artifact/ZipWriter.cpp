@@ -111,20 +111,31 @@ public:
 private:
   static constexpr size_t Chunk = 256 << 10;
   static constexpr size_t Backlog = 2 << 20;
-  static constexpr uint64_t ReleaseStep = 4194304;
+  static constexpr uint64_t ReleaseStep = 1 << 20;
+  static constexpr size_t MaxBuffers = Backlog / Chunk + 2;
 
   /// An empty buffer of Chunk bytes' capacity, reused when one is free.
+  /// Pieces are often small (a flush before each large entry), so the bytes
+  /// queued do not bound the buffers in flight: past MaxBuffers, the writer
+  /// waits for the hash thread to hand them back.
   std::string *takeBuffer() {
-    std::lock_guard<std::mutex> Guard(FreeLock);
-    if (!Free.empty()) {
-      std::string *B = Free.back();
-      Free.pop_back();
-      B->clear();
-      return B;
+    bool Wait;
+    {
+      std::lock_guard<std::mutex> Guard(FreeLock);
+      if (Free.empty() && Buffers.size() < MaxBuffers) {
+        Buffers.push_back(std::make_unique<std::string>());
+        Buffers.back()->reserve(Chunk);
+        return Buffers.back().get();
+      }
+      Wait = Free.empty();
     }
-    Buffers.push_back(std::make_unique<std::string>());
-    Buffers.back()->reserve(Chunk);
-    return Buffers.back().get();
+    if (Wait)
+      HashThread.wait();
+    std::lock_guard<std::mutex> Guard(FreeLock);
+    std::string *B = Free.back();
+    Free.pop_back();
+    B->clear();
+    return B;
   }
 
   void flush() {
@@ -267,12 +278,17 @@ Expected<ZipResult> lambdaopt::writeZip(const InstallPlan &Plan,
 
   // Every file, and every folder above one (named by a prefix of a path),
   // in byte order: the plan is sorted, so the folders are merged in.
+  // Each folder once: the files under a folder are consecutive in the
+  // sorted plan, so a folder is new when the previous file did not have it.
   std::vector<StringRef> Dirs;
+  StringRef Previous;
   for (const PlannedFile &F : Plan.Files) {
     StringRef Path = F.Path;
     for (size_t Slash = Path.find('/'); Slash != StringRef::npos;
          Slash = Path.find('/', Slash + 1))
-      Dirs.push_back(Path.take_front(Slash + 1));
+      if (!Previous.startswith(Path.take_front(Slash + 1)))
+        Dirs.push_back(Path.take_front(Slash + 1));
+    Previous = Path;
   }
   llvm::sort(Dirs);
   Dirs.erase(std::unique(Dirs.begin(), Dirs.end()), Dirs.end());
