@@ -819,6 +819,9 @@ Expected<InstallPlan> lambdaopt::planInstall(ArrayRef<WheelInput> Wheels,
         Plan.Wheels[I] = std::move(*W);
         if (Error E = P.planWheel(I, Planned[I]))
           Errors[I] = toString(std::move(E));
+        // Planning read the RECORD and the entry points: their pages go
+        // until the writer needs them.
+        Plan.Wheels[I]->releasePages();
       });
     }
     Pool.wait();
