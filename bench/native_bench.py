@@ -37,7 +37,9 @@ def audit_cost(tool, bench_data, repeat):
                         os.path.join(bench_data, "wheelhouse.py"), work,
                         "--set", "all", "--exclude", "cryptography", "orjson"],
                        check=True, stdout=subprocess.DEVNULL)
-        base = [tool, work, "--runtime=python3.11",
+        # The workload's project has no [build-system]: its dependencies
+        # and app/ are the artifact, as in zip_bench.py.
+        base = [tool, work, "--runtime=python3.11", "--no-emit-project",
                 "--find-links", os.path.join(work, "wheels"),
                 "--include", os.path.join(work, "app"), "--offline",
                 "--cache-dir", os.path.join(tmp, "cache"),

@@ -412,10 +412,8 @@ Error lambdaopt::checkPlanBeforeWriting(Project &P, AnalysisManager &AM,
                         (*RT)->PythonMinor)
                     .str();
     NO.HasLayers = !Opts.LayerSizes.empty();
-    // ELF facts are kept in the wheel cache when there is one.
+    // ELF facts are kept in the wheel cache (made when first needed).
     NO.CacheDir = Opts.CacheDir.empty() ? getDefaultCacheDir() : Opts.CacheDir;
-    if (!sys::fs::is_directory(NO.CacheDir))
-      NO.CacheDir.clear();
     Expected<NativeAuditResult> Audit = auditInstallPlan(Plan, **RT, *Arch, NO);
     if (!Audit)
       return Audit.takeError();

@@ -32,8 +32,11 @@ Expected<PreservedAnalyses> NativeAuditPass::run(Project &P,
   if (!*R)
     return PreservedAnalyses::all();
   const ProjectOptions &Opts = P.Options;
-  std::string CacheDir =
+  // ELF facts go to the cache, made when first needed; wheels are looked
+  // up there only when it exists.
+  std::string FactsDir =
       Opts.CacheDir.empty() ? getDefaultCacheDir() : Opts.CacheDir;
+  std::string CacheDir = FactsDir;
   if (!sys::fs::is_directory(CacheDir))
     CacheDir.clear();
 
@@ -94,7 +97,7 @@ Expected<PreservedAnalyses> NativeAuditPass::run(Project &P,
       std::make_shared<InstallPlan>(std::move(*Planned));
   NativeAuditOptions NO;
   NO.HasLayers = !Opts.LayerSizes.empty();
-  NO.CacheDir = CacheDir;
+  NO.CacheDir = FactsDir;
   Expected<NativeAuditResult> Audit =
       auditInstallPlan(*Plan, *Target.Runtime, Target.Arch, NO);
   if (!Audit)
