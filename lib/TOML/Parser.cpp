@@ -35,7 +35,8 @@
 #include <emmintrin.h>
 #endif
 
-extern "C" const TSLanguage *tree_sitter_toml();
+// The grammar's entry point, named by tree-sitter's generator.
+extern "C" const TSLanguage *tree_sitter_toml(); // NOLINT
 
 using namespace llvm;
 using namespace lambdaopt;
