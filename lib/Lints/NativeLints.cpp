@@ -74,8 +74,9 @@ Expected<PreservedAnalyses> NativeAuditPass::run(Project &P,
   // anything it read from the wheels.
   LO.DeferVerification = true;
   // The plan is the one an emitter would build from the same files (every
-  // hash checked, the function's own files included), so it becomes the
-  // project's plan: an emitter later in the pipeline writes it as is.
+  // hash checked, large wheels' in the background; the function's own files
+  // included), so it becomes the project's plan: an emitter later in the
+  // pipeline writes it as is.
   std::vector<IncludePath> Includes;
   for (const std::string &Path : Opts.Includes)
     Includes.push_back({Path});

@@ -15,6 +15,7 @@
 
 #include "MultiProject.h"
 
+#include "lambda-opt/Artifact/Layout.h"
 #include "lambda-opt/Diagnostics/Config.h"
 #include "lambda-opt/Diagnostics/DiagnosticEngine.h"
 #include "lambda-opt/Diagnostics/Renderer.h"
@@ -1005,7 +1006,11 @@ int main(int argc, char **argv) {
   // Exit: 1 when an error-severity finding remains, unless --exit-zero.
   // The project (its IR, the lock's text, an install plan with its mapped
   // wheels) is left to the process's end instead of being freed piece by
-  // piece: a few milliseconds on a large lock.
+  // piece: a few milliseconds on a large lock. Digest checks a lint left
+  // running for an emitter that did not run end first: the process's exit
+  // handlers must not tear OpenSSL down under them.
+  if (Run.P->Plan)
+    consumeError(Run.P->Plan->waitVerified());
   BuryPointer(std::move(Run.P));
   bool ZeroExit = getFlag(ExitZero, NoExitZero).getValueOr(false);
   if (Run.Status == ExitFindings && !ZeroExit)
