@@ -43,9 +43,11 @@ StringRef Distribution::getFileName() const {
   From = From.take_front(std::min(From.find('?'), From.find('#')));
   size_t Slash = From.rfind('/');
   StringRef Tail = Slash == StringRef::npos ? From : From.drop_front(Slash + 1);
-  // A Windows path separator counts only after the last '/'.
-  size_t Backslash = Tail.rfind('\\');
-  return Backslash == StringRef::npos ? Tail : Tail.drop_front(Backslash + 1);
+  // A Windows path separator counts only after the last '/' (looked for
+  // forwards first: there is seldom one).
+  if (Tail.find('\\') == StringRef::npos)
+    return Tail;
+  return Tail.drop_front(Tail.rfind('\\') + 1);
 }
 
 StringRef Distribution::getSHA256() const {

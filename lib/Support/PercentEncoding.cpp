@@ -8,28 +8,31 @@
 
 #include "llvm/ADT/StringExtras.h"
 
+#include <algorithm>
+
 using namespace llvm;
 
 std::optional<std::string> lambdaopt::percentDecode(StringRef Text,
                                                     size_t *BadOffset) {
   std::string Decoded;
   Decoded.reserve(Text.size());
-  for (size_t I = 0; I < Text.size(); ++I) {
-    if (Text[I] != '%') {
-      Decoded.push_back(Text[I]);
-      continue;
-    }
+  // Runs without an escape are copied whole: most names have none.
+  for (size_t I = 0;;) {
+    size_t Escape = Text.find('%', I);
+    Decoded.append(Text.data() + I, std::min(Escape, Text.size()) - I);
+    if (Escape == StringRef::npos)
+      return Decoded;
     unsigned Hi, Lo;
-    if (I + 2 >= Text.size() || (Hi = hexDigitValue(Text[I + 1])) == -1U ||
-        (Lo = hexDigitValue(Text[I + 2])) == -1U) {
+    if (Escape + 2 >= Text.size() ||
+        (Hi = hexDigitValue(Text[Escape + 1])) == -1U ||
+        (Lo = hexDigitValue(Text[Escape + 2])) == -1U) {
       if (BadOffset)
-        *BadOffset = I;
+        *BadOffset = Escape;
       return std::nullopt;
     }
     Decoded.push_back(static_cast<char>(Hi * 16 + Lo));
-    I += 2;
+    I = Escape + 3;
   }
-  return Decoded;
 }
 
 std::string lambdaopt::percentEncodePath(StringRef Path) {

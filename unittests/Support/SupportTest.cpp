@@ -29,6 +29,7 @@ TEST(PercentEncodingTest, DecodesEscapes) {
   EXPECT_EQ(percentDecode("a%20b%2fc"), std::string("a b/c"));
   EXPECT_EQ(percentDecode("plain"), std::string("plain"));
   EXPECT_EQ(percentDecode(""), std::string(""));
+  EXPECT_EQ(percentDecode("%41%42c%43"), std::string("ABcC"));
 }
 
 TEST(PercentEncodingTest, ReportsTheFirstBadEscape) {
@@ -84,7 +85,8 @@ TEST(URLTest, HostAllowedWithDefaultPorts) {
   EXPECT_FALSE(Allowed("http://example.com/simple", "example.com:8080"));
   EXPECT_TRUE(Allowed("https://EXAMPLE.com:443/x", " example.COM:443 "));
   EXPECT_FALSE(Allowed("https://example.com/x", "example.com:80"));
-  EXPECT_TRUE(Allowed("http://user:pw@mirror.example:8080/a", "mirror.example"));
+  EXPECT_TRUE(
+      Allowed("http://user:pw@mirror.example:8080/a", "mirror.example"));
   EXPECT_FALSE(Allowed("http://example.com.evil/x", "example.com"));
   EXPECT_TRUE(Allowed("http://[::1]:9/x", "[::1]:9"));
   EXPECT_FALSE(Allowed("http://example.com/", ""));
