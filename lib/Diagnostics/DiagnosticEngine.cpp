@@ -122,9 +122,11 @@ void DiagnosticEngine::finish(const SourceMgr &SM) {
                       "' for package '" + PI.Package + "' matched no finding"));
   }
   // Sort by buffer, offset, code: the order of the input, not of reporting.
+  // Findings without a location (about the run or the artifact, such as
+  // "not writing fn.zip") come after the located ones that explain them.
   auto Key = [&](const Diagnostic &D) {
     if (!D.Range.isValid())
-      return std::make_tuple(0u, static_cast<size_t>(0));
+      return std::make_tuple(~0u, ~static_cast<size_t>(0));
     unsigned Buffer = SM.FindBufferContainingLoc(D.Range.Start);
     if (!Buffer)
       return std::make_tuple(~0u, static_cast<size_t>(0));
