@@ -13,6 +13,7 @@
 
 #include "lambda-opt/Image/OCIImage.h"
 #include "lambda-opt/Artifact/Hash.h"
+#include "lambda-opt/Artifact/OCIMediaTypes.h"
 #include "lambda-opt/Support/Error.h"
 #include "lambda-opt/Support/Files.h"
 
@@ -40,20 +41,6 @@ using namespace llvm;
 namespace lambdaopt {
 namespace {
 
-constexpr const char *RefNameKey = "org.opencontainers.image.ref.name";
-constexpr const char *OCIIndexType = "application/vnd.oci.image.index.v1+json";
-constexpr const char *OCIManifestType =
-    "application/vnd.oci.image.manifest.v1+json";
-constexpr const char *OCIConfigType =
-    "application/vnd.oci.image.config.v1+json";
-constexpr const char *OCILayerGzipType =
-    "application/vnd.oci.image.layer.v1.tar+gzip";
-constexpr const char *DockerListType =
-    "application/vnd.docker.distribution.manifest.list.v2+json";
-constexpr const char *DockerManifestType =
-    "application/vnd.docker.distribution.manifest.v2+json";
-constexpr const char *DockerLayerGzipType =
-    "application/vnd.docker.image.rootfs.diff.tar.gzip";
 constexpr const char *LambdaTaskRoot = "/var/task";
 
 /// "sha256:<hex>" of \p Digest, as OCI names blobs.
@@ -466,7 +453,7 @@ readVerifiedBlob(StringRef Layout, const Descriptor &D, const Twine &What) {
 }
 
 bool isIndexType(StringRef T) {
-  return T == OCIIndexType || T == DockerListType;
+  return T == oci::IndexType || T == oci::DockerListType;
 }
 
 struct LoadedBase {
@@ -511,7 +498,7 @@ Expected<Descriptor> selectManifest(const json::Object &Index,
   std::set<std::string> Tags;
   for (Descriptor &D : All) {
     const json::Object *Ann = D.Raw.getObject("annotations");
-    Optional<StringRef> Name = Ann ? Ann->getString(RefNameKey) : None;
+    Optional<StringRef> Name = Ann ? Ann->getString(oci::RefNameKey) : None;
     if (!Name)
       continue;
     if (*Name == Tag)
@@ -580,8 +567,8 @@ Expected<LoadedBase> loadBase(const BaseImage &Base, StringRef Arch) {
     if (!D)
       return D.takeError();
   }
-  if (!D->MediaType.empty() && D->MediaType != OCIManifestType &&
-      D->MediaType != DockerManifestType)
+  if (!D->MediaType.empty() && D->MediaType != oci::ManifestType &&
+      D->MediaType != oci::DockerManifestType)
     return makeError("base image '" + Dir + "' points at unsupported " +
                      "media type '" + D->MediaType + "'");
 
@@ -787,8 +774,8 @@ Expected<ImageResult> writeOCIImage(StringRef OutDir,
                                  "base layer " + Twine(I)))
         return E;
       json::Object Desc = D.Raw;
-      if (D.MediaType == DockerLayerGzipType || D.MediaType.empty())
-        Desc["mediaType"] = OCILayerGzipType;
+      if (D.MediaType == oci::DockerLayerGzipType || D.MediaType.empty())
+        Desc["mediaType"] = oci::LayerGzipType;
       LayerDescs.push_back(std::move(Desc));
       Result.LayerDigests.push_back(D.Digest);
     }
@@ -804,7 +791,7 @@ Expected<ImageResult> writeOCIImage(StringRef OutDir,
     Expected<std::string> Digest = PutBlob(L.Blob);
     if (!Digest)
       return Digest.takeError();
-    LayerDescs.push_back(json::Object{{"mediaType", OCILayerGzipType},
+    LayerDescs.push_back(json::Object{{"mediaType", oci::LayerGzipType},
                                       {"digest", *Digest},
                                       {"size", int64_t(L.Blob.size())}});
     DiffIDs.push_back(L.DiffID);
@@ -864,8 +851,8 @@ Expected<ImageResult> writeOCIImage(StringRef OutDir,
 
   std::string ManText = printJSON(
       json::Object{{"schemaVersion", 2},
-                   {"mediaType", OCIManifestType},
-                   {"config", json::Object{{"mediaType", OCIConfigType},
+                   {"mediaType", oci::ManifestType},
+                   {"config", json::Object{{"mediaType", oci::ConfigType},
                                            {"digest", *CfgDigest},
                                            {"size", int64_t(CfgText.size())}}},
                    {"layers", std::move(LayerDescs)}});
@@ -875,10 +862,10 @@ Expected<ImageResult> writeOCIImage(StringRef OutDir,
   Result.ManifestDigest = *ManDigest;
 
   json::Object ManDesc{
-      {"mediaType", OCIManifestType},
+      {"mediaType", oci::ManifestType},
       {"digest", *ManDigest},
       {"size", int64_t(ManText.size())},
-      {"annotations", json::Object{{RefNameKey, Config.RefName}}},
+      {"annotations", json::Object{{oci::RefNameKey, Config.RefName}}},
       {"platform", json::Object{{"architecture", *Arch}, {"os", "linux"}}}};
   std::string IndexText = printJSON(json::Object{
       {"schemaVersion", 2}, {"manifests", json::Array{std::move(ManDesc)}}});

@@ -17,6 +17,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lambda-opt/Artifact/Hash.h"
+#include "lambda-opt/Artifact/OCIMediaTypes.h"
 #include "lambda-opt/Fetch/CurlHandles.h"
 #include "lambda-opt/Registry/Registry.h"
 #include "lambda-opt/Support/Error.h"
@@ -47,21 +48,13 @@ using namespace lambdaopt::curl;
 
 namespace {
 
-constexpr const char *RefNameKey = "org.opencontainers.image.ref.name";
 constexpr const char *SourceKey = "dev.lambda-opt.source";
 constexpr const char *SourceDigestKey = "dev.lambda-opt.source-digest";
-constexpr const char *OCIIndexType = "application/vnd.oci.image.index.v1+json";
-constexpr const char *OCIManifestType =
-    "application/vnd.oci.image.manifest.v1+json";
-constexpr const char *DockerListType =
-    "application/vnd.docker.distribution.manifest.list.v2+json";
-constexpr const char *DockerManifestType =
-    "application/vnd.docker.distribution.manifest.v2+json";
-constexpr const char *ManifestAccept =
-    "Accept: application/vnd.oci.image.index.v1+json, "
-    "application/vnd.oci.image.manifest.v1+json, "
-    "application/vnd.docker.distribution.manifest.list.v2+json, "
-    "application/vnd.docker.distribution.manifest.v2+json";
+/// The Accept header of manifest requests: every manifest and index type.
+std::string getManifestAccept() {
+  return std::string("Accept: ") + oci::IndexType + ", " + oci::ManifestType +
+         ", " + oci::DockerListType + ", " + oci::DockerManifestType;
+}
 /// Manifests, indexes and error bodies are small; blobs go to files.
 constexpr uint64_t MaxInMemoryBody = 8 << 20;
 /// Blobs up to this size go in one PUT; larger ones are sent with PATCH and
@@ -932,7 +925,7 @@ fetchManifest(Connection &S, const ImageReference &Ref, StringRef Reference,
               ArrayRef<std::string> Scopes) {
   Request R;
   R.URL = S.url("/v2/" + Ref.Repository + "/manifests/" + Reference);
-  R.Headers.push_back(ManifestAccept);
+  R.Headers.push_back(getManifestAccept());
   R.What = "pulling " + Ref.getName() +
            (StringRef(Reference).startswith("sha256:") ? "@" : ":") +
            Reference.str();
@@ -1246,7 +1239,7 @@ Expected<PulledImage> lambdaopt::pullImage(const ImageReference &Ref,
   std::string ManifestDigest = SourceDigest;
   std::string ManifestType = TopType.str();
   json::Object Platform{{"architecture", Arch}, {"os", "linux"}};
-  if (TopType == OCIIndexType || TopType == DockerListType ||
+  if (TopType == oci::IndexType || TopType == oci::DockerListType ||
       (TopType.empty() && TopObj->getArray("manifests"))) {
     if (Error E = storeBlob(BlobDir, SourceDigest, ManifestText))
       return E;
@@ -1264,8 +1257,9 @@ Expected<PulledImage> lambdaopt::pullImage(const ImageReference &Ref,
       Platform = *P;
   }
   if (ManifestType.empty())
-    ManifestType = OCIManifestType;
-  if (ManifestType != OCIManifestType && ManifestType != DockerManifestType)
+    ManifestType = oci::ManifestType;
+  if (ManifestType != oci::ManifestType &&
+      ManifestType != oci::DockerManifestType)
     return makeError("image " + Ref.str() + " is a '" + ManifestType +
                      "', not an OCI or Docker v2 image manifest");
   Expected<json::Value> Manifest = json::parse(ManifestText);
@@ -1335,7 +1329,7 @@ Expected<PulledImage> lambdaopt::pullImage(const ImageReference &Ref,
       {"size", int64_t(ManifestText.size())},
       {"platform", std::move(Platform)},
       {"annotations",
-       json::Object{{RefNameKey, Ref.Tag.empty() ? "base" : Ref.Tag}}}};
+       json::Object{{oci::RefNameKey, Ref.Tag.empty() ? "base" : Ref.Tag}}}};
   if (Error E = writeRefLayout(RefDir, Store, Desc, Ref, SourceDigest))
     return E;
   Result.ManifestDigest = ManifestDigest;
@@ -1455,7 +1449,7 @@ Expected<PushResult> lambdaopt::pushImage(StringRef LayoutDir,
   }
 
   std::string Type =
-      ManDesc->MediaType.empty() ? OCIManifestType : ManDesc->MediaType;
+      ManDesc->MediaType.empty() ? oci::ManifestType : ManDesc->MediaType;
   Request Put;
   Put.Method = "PUT";
   Put.URL = S.url("/v2/" + Dest.Repository + "/manifests/" +
