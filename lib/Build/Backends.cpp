@@ -1055,24 +1055,13 @@ Error Builder::readPoetryMetadata() {
       M.Dependencies.push_back(
           Spec->empty() ? E.Key.str() : E.Key.str() + " (" + *Spec + ")");
     }
-  auto ReadGroup = [&](const toml::Value *T, StringRef Group) -> Error {
-    if (!T)
-      return Error::success();
-    std::vector<std::pair<std::string, std::string>> Items;
-    for (const toml::Entry &E : T->getEntries()) {
-      if (!E.Val->isString())
-        return refuse(E.Val, "entry point '" + E.Key + "' must be a string");
-      Items.push_back({E.Key.str(), E.Val->getString().str()});
-    }
-    if (!Items.empty())
-      M.EntryPoints.push_back({Group.str(), std::move(Items)});
-    return Error::success();
-  };
-  if (Error E = ReadGroup(getTable(P, {"scripts"}), "console_scripts"))
+  if (Error E =
+          readEntryPointGroup(getTable(P, {"scripts"}), "console_scripts"))
     return E;
   if (const toml::Value *Plugins = getTable(P, {"plugins"}))
     for (const toml::Entry &E : Plugins->getEntries())
-      if (Error Err = ReadGroup(E.Val->isTable() ? E.Val : nullptr, E.Key))
+      if (Error Err =
+              readEntryPointGroup(E.Val->isTable() ? E.Val : nullptr, E.Key))
         return Err;
   return Error::success();
 }

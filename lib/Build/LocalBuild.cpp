@@ -253,6 +253,20 @@ std::optional<std::string> build::readDocstringSummary(StringRef Text) {
   return std::nullopt;
 }
 
+Error Builder::readEntryPointGroup(const toml::Value *T, StringRef Group) {
+  if (!T)
+    return Error::success();
+  std::vector<std::pair<std::string, std::string>> Items;
+  for (const toml::Entry &E : T->getEntries()) {
+    if (!E.Val->isString())
+      return refuse(E.Val, "entry point '" + E.Key + "' must be a string");
+    Items.push_back({E.Key.str(), E.Val->getString().str()});
+  }
+  if (!Items.empty())
+    M.EntryPoints.push_back({Group.str(), std::move(Items)});
+  return Error::success();
+}
+
 Error Builder::readProject() {
   Project = getTable(Root, {"project"});
   if (!Project)
@@ -342,29 +356,18 @@ Error Builder::readProject() {
     }
   }
   // Entry points: scripts, gui-scripts and [project.entry-points.<group>].
-  auto ReadGroup = [&](const toml::Value *T, StringRef Group) -> Error {
-    if (!T)
-      return Error::success();
-    std::vector<std::pair<std::string, std::string>> Items;
-    for (const toml::Entry &E : T->getEntries()) {
-      if (!E.Val->isString())
-        return refuse(E.Val, "entry point '" + E.Key + "' must be a string");
-      Items.push_back({E.Key.str(), E.Val->getString().str()});
-    }
-    if (!Items.empty())
-      M.EntryPoints.push_back({Group.str(), std::move(Items)});
-    return Error::success();
-  };
-  if (Error E = ReadGroup(getTable(Project, {"scripts"}), "console_scripts"))
+  if (Error E = readEntryPointGroup(getTable(Project, {"scripts"}),
+                                    "console_scripts"))
     return E;
-  if (Error E = ReadGroup(getTable(Project, {"gui-scripts"}), "gui_scripts"))
+  if (Error E = readEntryPointGroup(getTable(Project, {"gui-scripts"}),
+                                    "gui_scripts"))
     return E;
   if (const toml::Value *EP = getTable(Project, {"entry-points"}))
     for (const toml::Entry &E : EP->getEntries()) {
       if (!E.Val->isTable())
         return refuse(E.Val,
                       "[project.entry-points." + E.Key + "] must be a table");
-      if (Error Err = ReadGroup(E.Val, E.Key))
+      if (Error Err = readEntryPointGroup(E.Val, E.Key))
         return Err;
     }
   // The licence: a text, a file (which is also a licence file), or an SPDX

@@ -70,6 +70,9 @@ private:
                         llvm::ArrayRef<llvm::StringRef> Known,
                         llvm::StringRef Where);
   llvm::Error readProject();
+  /// Adds the entry points of table \p T (name = "module:object"; null:
+  /// none) to group \p Group.
+  llvm::Error readEntryPointGroup(const toml::Value *T, llvm::StringRef Group);
 
   // The source tree.
   llvm::Expected<std::string> readText(llvm::StringRef Rel) const;
