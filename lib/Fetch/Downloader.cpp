@@ -140,25 +140,6 @@ AttemptResult fail(bool Retryable, std::string Message) {
   return R;
 }
 
-bool isTransientCurlError(CURLcode RC) {
-  switch (RC) {
-  case CURLE_COULDNT_RESOLVE_PROXY:
-  case CURLE_COULDNT_RESOLVE_HOST:
-  case CURLE_COULDNT_CONNECT:
-  case CURLE_PARTIAL_FILE:
-  case CURLE_OPERATION_TIMEDOUT:
-  case CURLE_SSL_CONNECT_ERROR:
-  case CURLE_GOT_NOTHING:
-  case CURLE_SEND_ERROR:
-  case CURLE_RECV_ERROR:
-  case CURLE_HTTP2:
-  case CURLE_HTTP2_STREAM:
-    return true;
-  default:
-    return false;
-  }
-}
-
 /// The options of one transfer of \p URL, one hop of a download or a ranged
 /// GET: https with verified TLS unless \p Insecure (the hop's host is on
 /// --allow-insecure-host), redirects left to the caller, a connection and

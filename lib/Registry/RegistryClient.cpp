@@ -207,25 +207,6 @@ struct Request {
   std::string What;
 };
 
-bool isTransientCurlError(CURLcode RC) {
-  switch (RC) {
-  case CURLE_COULDNT_RESOLVE_PROXY:
-  case CURLE_COULDNT_RESOLVE_HOST:
-  case CURLE_COULDNT_CONNECT:
-  case CURLE_PARTIAL_FILE:
-  case CURLE_OPERATION_TIMEDOUT:
-  case CURLE_SSL_CONNECT_ERROR:
-  case CURLE_GOT_NOTHING:
-  case CURLE_SEND_ERROR:
-  case CURLE_RECV_ERROR:
-  case CURLE_HTTP2:
-  case CURLE_HTTP2_STREAM:
-    return true;
-  default:
-    return false;
-  }
-}
-
 /// The failures a cached copy can stand in for.
 class UnreachableError : public ErrorInfo<UnreachableError> {
 public:

@@ -5,9 +5,10 @@
 //===----------------------------------------------------------------------===//
 ///
 /// \file
-/// libcurl's one-time initialisation and owning handles, for the modules
-/// that link libcurl (the wheel downloader and the registry client). Include
-/// it only from code built into those modules.
+/// libcurl's one-time initialisation, owning handles and the transient
+/// failures worth retrying, for the modules that link libcurl (the wheel
+/// downloader and the registry client). Include it only from code built into
+/// those modules.
 ///
 //===----------------------------------------------------------------------===//
 
@@ -39,6 +40,27 @@ using CurlPtr = std::unique_ptr<CURL, CurlDeleter>;
 using CurlURLPtr = std::unique_ptr<CURLU, CurlDeleter>;
 using CurlListPtr = std::unique_ptr<curl_slist, CurlDeleter>;
 using CurlString = std::unique_ptr<char, CurlDeleter>;
+
+/// Whether a transfer that failed with \p RC may succeed when tried again
+/// (name resolution, connection, a cut or stalled transfer).
+inline bool isTransientCurlError(CURLcode RC) {
+  switch (RC) {
+  case CURLE_COULDNT_RESOLVE_PROXY:
+  case CURLE_COULDNT_RESOLVE_HOST:
+  case CURLE_COULDNT_CONNECT:
+  case CURLE_PARTIAL_FILE:
+  case CURLE_OPERATION_TIMEDOUT:
+  case CURLE_SSL_CONNECT_ERROR:
+  case CURLE_GOT_NOTHING:
+  case CURLE_SEND_ERROR:
+  case CURLE_RECV_ERROR:
+  case CURLE_HTTP2:
+  case CURLE_HTTP2_STREAM:
+    return true;
+  default:
+    return false;
+  }
+}
 
 } // namespace curl
 } // namespace lambdaopt
