@@ -410,17 +410,11 @@ static void setUpContext(DownloadContext &Ctx) {
     Ctx.StallSeconds = Ctx.Opts.TimeoutSeconds;
   if (Ctx.Opts.TotalTimeoutSeconds)
     Ctx.TotalSeconds = Ctx.Opts.TotalTimeoutSeconds;
-  // LAMBDA_OPT_HTTP_TIMEOUT / LAMBDA_OPT_HTTP_TOTAL_TIMEOUT (seconds)
-  // override both, for slow links and for tests.
-  auto ReadSeconds = [](const char *Name, long &Into) {
-    if (Optional<std::string> V = sys::Process::GetEnv(Name)) {
-      unsigned long Seconds;
-      if (!StringRef(*V).getAsInteger(10, Seconds) && Seconds > 0)
-        Into = static_cast<long>(Seconds);
-    }
-  };
-  ReadSeconds("LAMBDA_OPT_HTTP_TIMEOUT", Ctx.StallSeconds);
-  ReadSeconds("LAMBDA_OPT_HTTP_TOTAL_TIMEOUT", Ctx.TotalSeconds);
+  // The environment overrides both.
+  Ctx.StallSeconds =
+      getSecondsFromEnv("LAMBDA_OPT_HTTP_TIMEOUT", Ctx.StallSeconds);
+  Ctx.TotalSeconds =
+      getSecondsFromEnv("LAMBDA_OPT_HTTP_TOTAL_TIMEOUT", Ctx.TotalSeconds);
   if (Optional<std::string> U =
           sys::Process::GetEnv("LAMBDA_OPT_INDEX_USERNAME"))
     Ctx.EnvUser = *U;

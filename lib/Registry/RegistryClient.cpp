@@ -192,6 +192,28 @@ size_t onHeader(char *Ptr, size_t Size, size_t N, void *User) {
   return Len;
 }
 
+/// The options every transfer of the client sets: \p URL, the protocols
+/// allowed (plain http too with \p Plain), the connect timeout and the
+/// stall limit of \p Timeout seconds, and where the error text, the body and
+/// the headers go.
+void setTransferOptions(CURL *C, const std::string &URL, bool Plain,
+                        long Timeout, char *ErrBuf, TransferState &State) {
+  curl_easy_setopt(C, CURLOPT_URL, URL.c_str());
+  const char *Protocols = Plain ? "http,https" : "https";
+  curl_easy_setopt(C, CURLOPT_PROTOCOLS_STR, Protocols);
+  curl_easy_setopt(C, CURLOPT_REDIR_PROTOCOLS_STR, Protocols);
+  curl_easy_setopt(C, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(C, CURLOPT_CONNECTTIMEOUT, Timeout);
+  curl_easy_setopt(C, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(C, CURLOPT_LOW_SPEED_TIME, Timeout);
+  curl_easy_setopt(C, CURLOPT_USERAGENT, "lambda-opt");
+  curl_easy_setopt(C, CURLOPT_ERRORBUFFER, ErrBuf);
+  curl_easy_setopt(C, CURLOPT_WRITEFUNCTION, onBody);
+  curl_easy_setopt(C, CURLOPT_WRITEDATA, &State);
+  curl_easy_setopt(C, CURLOPT_HEADERFUNCTION, onHeader);
+  curl_easy_setopt(C, CURLOPT_HEADERDATA, &State);
+}
+
 /// A request to send.
 struct Request {
   std::string Method = "GET";
@@ -426,6 +448,13 @@ public:
         (Resp->Status == 401 || Resp->Status == 403 ? getAuthHint() : ""));
   }
 
+  /// Seconds without a byte before a transfer fails (and to connect): the
+  /// options', or LAMBDA_OPT_HTTP_TIMEOUT, as for wheel downloads.
+  long getStallSeconds() const {
+    return getSecondsFromEnv("LAMBDA_OPT_HTTP_TIMEOUT",
+                             Opts.TimeoutSeconds ? Opts.TimeoutSeconds : 30);
+  }
+
   /// The hint for a refused request.
   std::string getAuthHint() const {
     if (!Creds)
@@ -442,24 +471,11 @@ private:
     CURL *C = H.get();
     curl_easy_reset(C);
     char ErrBuf[CURL_ERROR_SIZE] = {0};
-    long Timeout = Opts.TimeoutSeconds ? Opts.TimeoutSeconds : 30;
+    long Timeout = getStallSeconds();
     TransferState State;
     State.Resp = &Resp;
     State.Sink = R.Sink;
-    curl_easy_setopt(C, CURLOPT_URL, R.URL.c_str());
-    const char *Protocols = PlainHTTP ? "http,https" : "https";
-    curl_easy_setopt(C, CURLOPT_PROTOCOLS_STR, Protocols);
-    curl_easy_setopt(C, CURLOPT_REDIR_PROTOCOLS_STR, Protocols);
-    curl_easy_setopt(C, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(C, CURLOPT_CONNECTTIMEOUT, Timeout);
-    curl_easy_setopt(C, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(C, CURLOPT_LOW_SPEED_TIME, Timeout);
-    curl_easy_setopt(C, CURLOPT_USERAGENT, "lambda-opt");
-    curl_easy_setopt(C, CURLOPT_ERRORBUFFER, ErrBuf);
-    curl_easy_setopt(C, CURLOPT_WRITEFUNCTION, onBody);
-    curl_easy_setopt(C, CURLOPT_WRITEDATA, &State);
-    curl_easy_setopt(C, CURLOPT_HEADERFUNCTION, onHeader);
-    curl_easy_setopt(C, CURLOPT_HEADERDATA, &State);
+    setTransferOptions(C, R.URL, PlainHTTP, Timeout, ErrBuf, State);
     if (R.FollowRedirects) {
       curl_easy_setopt(C, CURLOPT_FOLLOWLOCATION, 1L);
       curl_easy_setopt(C, CURLOPT_MAXREDIRS, 10L);
@@ -590,19 +606,11 @@ private:
     TransferState State;
     State.Resp = &Resp;
     char ErrBuf[CURL_ERROR_SIZE] = {0};
-    long Timeout = Opts.TimeoutSeconds ? Opts.TimeoutSeconds : 30;
+    long Timeout = getStallSeconds();
     CURL *C = T.get();
-    curl_easy_setopt(C, CURLOPT_URL, URL.c_str());
-    const char *Protocols = RealmPlain ? "http,https" : "https";
-    curl_easy_setopt(C, CURLOPT_PROTOCOLS_STR, Protocols);
-    curl_easy_setopt(C, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(C, CURLOPT_CONNECTTIMEOUT, Timeout);
-    curl_easy_setopt(C, CURLOPT_USERAGENT, "lambda-opt");
-    curl_easy_setopt(C, CURLOPT_ERRORBUFFER, ErrBuf);
-    curl_easy_setopt(C, CURLOPT_WRITEFUNCTION, onBody);
-    curl_easy_setopt(C, CURLOPT_WRITEDATA, &State);
-    curl_easy_setopt(C, CURLOPT_HEADERFUNCTION, onHeader);
-    curl_easy_setopt(C, CURLOPT_HEADERDATA, &State);
+    // The token service gets the same stall limit as the registry: one
+    // that accepts and never answers fails after Timeout seconds.
+    setTransferOptions(C, URL, RealmPlain, Timeout, ErrBuf, State);
     // Tokens for pulling are often given to anyone: a broken credential
     // helper should not stop those.
     if (Error E = loadCredentials()) {

@@ -15,9 +15,14 @@
 #ifndef LAMBDA_OPT_FETCH_CURLHANDLES_H
 #define LAMBDA_OPT_FETCH_CURLHANDLES_H
 
+#include "llvm/ADT/Optional.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Process.h"
+
 #include <curl/curl.h>
 
 #include <memory>
+#include <string>
 
 namespace lambdaopt {
 namespace curl {
@@ -40,6 +45,18 @@ using CurlPtr = std::unique_ptr<CURL, CurlDeleter>;
 using CurlURLPtr = std::unique_ptr<CURLU, CurlDeleter>;
 using CurlListPtr = std::unique_ptr<curl_slist, CurlDeleter>;
 using CurlString = std::unique_ptr<char, CurlDeleter>;
+
+/// The whole number of seconds in environment variable \p Name when it holds
+/// a positive one (LAMBDA_OPT_HTTP_TIMEOUT, LAMBDA_OPT_HTTP_TOTAL_TIMEOUT:
+/// for slow links and for tests), else \p Seconds.
+inline long getSecondsFromEnv(const char *Name, long Seconds) {
+  if (llvm::Optional<std::string> V = llvm::sys::Process::GetEnv(Name)) {
+    unsigned long FromEnv;
+    if (!llvm::StringRef(*V).getAsInteger(10, FromEnv) && FromEnv > 0)
+      return static_cast<long>(FromEnv);
+  }
+  return Seconds;
+}
 
 /// Whether a transfer that failed with \p RC may succeed when tried again
 /// (name resolution, connection, a cut or stalled transfer).
