@@ -10,8 +10,6 @@
 #include "lambda-opt/Artifact/ZipModule.h"
 
 #include "llvm/ADT/STLExtras.h"
-#include "llvm/ADT/ScopeExit.h"
-#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
@@ -132,29 +130,13 @@ static Expected<std::string> compareDigest(std::string Actual, StringRef Path,
 Expected<std::string> WheelArchive::verify(StringRef Path,
                                            StringRef ExpectedSha256Hex,
                                            StringRef Package) {
-  // Read through a small buffer rather than mapped: a check that runs beside
-  // the artifact's writing should not hold the whole wheel in memory.
-  Expected<sys::fs::file_t> File = sys::fs::openNativeFileForRead(Path);
-  if (!File)
-    return createFileError(Path, File.takeError());
-  auto Close = make_scope_exit([&] { sys::fs::closeFile(*File); });
-  Sha256 Hasher;
-  std::vector<char> Buf(256 << 10);
-  for (;;) {
-    Expected<size_t> N = sys::fs::readNativeFile(
-        *File, MutableArrayRef<char>(Buf.data(), Buf.size()));
-    if (!N)
-      return createFileError(Path, N.takeError());
-    if (*N == 0)
-      break;
-    Hasher.update(StringRef(Buf.data(), *N));
-  }
-  Expected<Sha256Digest> Digest = Hasher.final();
-  if (!Digest)
-    return Digest.takeError();
+  // Read through a buffer rather than mapped: a check that runs beside the
+  // artifact's writing should not hold the whole wheel in memory.
+  Expected<std::string> Actual = sha256File(Path);
+  if (!Actual)
+    return Actual.takeError();
   ExpectedSha256Hex.consume_front("sha256:");
-  return compareDigest(toHex(*Digest, /*LowerCase=*/true), Path,
-                       ExpectedSha256Hex, Package);
+  return compareDigest(std::move(*Actual), Path, ExpectedSha256Hex, Package);
 }
 
 Expected<std::unique_ptr<WheelArchive>>
