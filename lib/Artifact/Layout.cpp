@@ -780,7 +780,6 @@ Expected<InstallPlan> lambdaopt::planInstall(ArrayRef<WheelInput> Wheels,
     // another parses and plans it (otherwise the largest wheel is hashed,
     // then parsed, alone on one core); what is planned from it is used only
     // once its digest matched.
-    constexpr uint64_t SplitSize = 4 << 20;
     std::vector<char> Split(Wheels.size(), false);
     std::vector<std::string> Digests(Wheels.size());
     std::vector<std::string> DigestErrors(Wheels.size());
@@ -789,7 +788,7 @@ Expected<InstallPlan> lambdaopt::planInstall(ArrayRef<WheelInput> Wheels,
       size_t I = Item.second;
       StringRef Digest = Wheels[I].Sha256;
       Digest.consume_front("sha256:");
-      if (Item.first >= SplitSize && !Digest.empty()) {
+      if (Item.first >= DeferredDigestSize && !Digest.empty()) {
         Split[I] = true;
         // Deferred checks start once planning is done (below).
         if (!Options.DeferVerification)

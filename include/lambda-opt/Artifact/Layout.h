@@ -95,8 +95,9 @@ struct LayoutOptions {
   bool DeferVerification = false;
 };
 
-/// The size from which LayoutOptions::DeferVerification defers a wheel's
-/// check (smaller ones are hashed as they are opened).
+/// The size from which a wheel is hashed by a task of its own, beside the one
+/// that parses it, and from which LayoutOptions::DeferVerification defers
+/// its check (smaller ones are hashed as they are opened).
 constexpr uint64_t DeferredDigestSize = uint64_t(4) << 20;
 
 /// Where the bytes of a planned file come from.
