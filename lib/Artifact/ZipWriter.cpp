@@ -277,9 +277,10 @@ Expected<ZipResult> lambdaopt::writeZip(const InstallPlan &Plan,
       Options.SourceDateEpoch >= 0 ? Options.SourceDateEpoch : DosEpoch);
 
   // Every file, and every folder above one (named by a prefix of a path),
-  // in byte order: the plan is sorted, so the folders are merged in.
-  // Each folder once: the files under a folder are consecutive in the
-  // sorted plan, so a folder is new when the previous file did not have it.
+  // in byte order. The plan is sorted, so the files under a folder are
+  // consecutive: a folder is new when the previous file did not have it, and
+  // the folders come out sorted too, to be merged in (the check below
+  // refuses anything out of order).
   std::vector<StringRef> Dirs;
   StringRef Previous;
   for (const PlannedFile &F : Plan.Files) {
@@ -290,8 +291,6 @@ Expected<ZipResult> lambdaopt::writeZip(const InstallPlan &Plan,
         Dirs.push_back(Path.take_front(Slash + 1));
     Previous = Path;
   }
-  llvm::sort(Dirs);
-  Dirs.erase(std::unique(Dirs.begin(), Dirs.end()), Dirs.end());
   std::vector<Item> Items;
   Items.reserve(Plan.Files.size() + Dirs.size());
   {
