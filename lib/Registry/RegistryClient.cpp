@@ -1113,23 +1113,15 @@ Expected<BlobOutcome> pushBlob(Connection &S, const ImageReference &Dest,
       if (!Location)
         return Location.takeError();
     }
-    Request Put;
-    Put.Method = "PUT";
-    Put.URL = withDigest(*Location, D.Digest);
-    Put.HasBody = true;
-    Put.What = What;
-    Expected<Response> PR = S.send(Put, Scopes);
-    if (!PR)
-      return PR.takeError();
-    if (Error E = checkUploaded(*PR, D.Digest, What, S))
-      return E;
-    return BlobOutcome::Uploaded;
   }
 
+  // The PUT that closes the upload: the whole blob, or nothing after the
+  // chunks.
   Request Put;
   Put.Method = "PUT";
   Put.URL = withDigest(*Location, D.Digest);
-  Put.Body = Data;
+  if (!Chunked)
+    Put.Body = Data;
   Put.HasBody = true;
   Put.What = What;
   Expected<Response> PR = S.send(Put, Scopes);
